@@ -1,0 +1,54 @@
+package dev.lofilora.cli;
+
+import dev.lofilora.common.LofiException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lofi} launcher. Each subcommand is a small class that parses its options, calls the public engine
+ * class that does the work (the same call an embedding JVM tool makes) and renders the result.
+ */
+@Command(name = "lofi",
+        mixinStandardHelpOptions = true,
+        version = "lofi-lora 0.1.0",
+        description = {
+                "From a folder of licensed lofi tracks to a trained ACE-Step v1 LoRA.",
+                "",
+                "Exit codes: 0 all good; 1 some items failed (see the report); 2 usage or configuration error; 3 internal error."
+        },
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cli = commandLine();
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof LofiException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return ExitCodes.USAGE;
+            }
+            cmd.getErr().println("internal error: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return ExitCodes.INTERNAL;
+        });
+        return cli;
+    }
+}
