@@ -2,12 +2,174 @@ package dev.lofilora.audio.loudness;
 
 import dev.lofilora.audio.AudioBuffer;
 
-/** BS.1770-4 loudness meter for any sample rate and 1–5 channels (L, R, C, Ls, Rs). Thread-safe (stateless). */
+import java.util.Arrays;
+
+/**
+ * BS.1770-4 / EBU R 128 loudness meter for any sample rate and 1–5 channels (L, R, C, Ls, Rs; weights 1, 1, 1,
+ * 1.41, 1.41; a 6-channel input is read as 5.1 with the LFE excluded). Stateless and thread-safe.
+ *
+ * <p>Semantics follow libebur128 so that its readings are reproduced to well under 0.01 LU:
+ * <ul>
+ * <li>K-weighting by {@link KWeighting} (ITU coefficients at 48 kHz, the analog-prototype derivation elsewhere);</li>
+ * <li>integrated loudness: 400 ms gating blocks every 100 ms ({@code (fs+5)/10} samples), an incomplete final block
+ * is not used, absolute gate -70 LUFS and relative gate -10 LU, both with {@code >=} on block energies. Input
+ * shorter than 400 ms therefore has no block and reads -Infinity, as does silence;</li>
+ * <li>momentary (400 ms) and short-term (3 s) maxima over windows that slide by one tick (10 ms at 48 kHz, at most
+ * 10 ms at any rate) and lie inside the file; a file shorter than a window gets one reading of its whole energy
+ * over the window length;</li>
+ * <li>loudness range (EBU Tech 3342): short-term values every 100 ms (Tech 3342's recommended hop; libebur128 uses
+ * 1 s) over complete 3 s windows (no silence appended), absolute gate -70 LUFS, relative gate -20 LU (both
+ * {@code >=}), P95 - P10 by nearest rank on the sorted values (index round((n-1)p), as the Tech 3342 MATLAB and
+ * libebur128). 0 LU when nothing passes the gates (silence or under 3 s), as libebur128;</li>
+ * <li>true peak: both {@link TruePeakFilter#itu()} and {@link TruePeakFilter#ebur128(int)}, each reported as
+ * max(interpolated, sample peak) in dBTP over all channels.</li>
+ * </ul>
+ */
 public final class LoudnessMeter {
+    static final double ABSOLUTE_GATE_LUFS = -70.0;
+    static final double RELATIVE_GATE_LU = -10.0;
+    static final double LRA_RELATIVE_GATE_LU = -20.0;
+
+    private static final TruePeakFilter ITU = TruePeakFilter.itu();
+
     private LoudnessMeter() {}
 
     /** Measures every quantity of {@link LoudnessReport} on {@code audio}. */
     public static LoudnessReport measure(AudioBuffer audio) {
-        throw new UnsupportedOperationException("stub: implemented by the loudness work");
+        KWeightedEnergy e = KWeightedEnergy.of(audio);
+        double[] blocks = e.blocks100ms();
+        double integrated = integrated(blocks, e.samplesPer100ms);
+        double lra = loudnessRange(blocks, e.samplesPer100ms);
+        double mMax = loudness(max(e.slidingMeans(4 * e.ticksPer100ms)));
+        double sMax = loudness(max(e.slidingMeans(30 * e.ticksPer100ms)));
+        double[] peaks = peaks(audio);
+        return new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]), dB(peaks[2]));
+    }
+
+    /** Integrated loudness only (cheaper than {@link #measure} when the peaks are not needed). */
+    public static double integratedLufs(AudioBuffer audio) {
+        KWeightedEnergy e = KWeightedEnergy.of(audio);
+        return integrated(e.blocks100ms(), e.samplesPer100ms);
+    }
+
+    /** Momentary loudness (400 ms windows) at every tick (at most 10 ms apart). */
+    public static LoudnessSeries momentary(AudioBuffer audio) {
+        return series(audio, 4);
+    }
+
+    /** Short-term loudness (3 s windows) at every tick (at most 10 ms apart). */
+    public static LoudnessSeries shortTerm(AudioBuffer audio) {
+        return series(audio, 30);
+    }
+
+    /**
+     * Peak levels over all channels as linear amplitudes: {sample peak, ITU true peak, libebur128 true peak}, each
+     * true peak already max'ed with the sample peak.
+     */
+    static double[] peaks(AudioBuffer audio) {
+        TruePeakFilter eb = TruePeakFilter.ebur128(audio.sampleRate());
+        double sample = 0, itu = 0, ebur = 0;
+        float[][] bm = new float[audio.channels()][];
+        for (int c = 0; c < audio.channels(); c++) {
+            bm[c] = TruePeakFilter.blockMax(audio.samples()[c]);
+            sample = Math.max(sample, bm[c][bm[c].length - 1]);
+        }
+        // Start both searches at the global sample peak: a channel's interpolation can only matter above it.
+        itu = sample;
+        ebur = sample;
+        for (int c = 0; c < audio.channels(); c++) {
+            float[] x = audio.samples()[c];
+            itu = ITU.peak(x, bm[c], itu);
+            if (eb != null) ebur = eb.peak(x, bm[c], ebur);
+        }
+        return new double[] {sample, itu, ebur};
+    }
+
+    private static LoudnessSeries series(AudioBuffer audio, int windowIn100ms) {
+        KWeightedEnergy e = KWeightedEnergy.of(audio);
+        double[] means = e.slidingMeans(windowIn100ms * e.ticksPer100ms);
+        double[] lufs = new double[means.length];
+        for (int i = 0; i < means.length; i++) lufs[i] = loudness(means[i]);
+        double fs = audio.sampleRate();
+        double window = windowIn100ms * e.samplesPer100ms / fs;
+        double firstEnd = e.ticks.length >= windowIn100ms * e.ticksPer100ms ? window : audio.seconds();
+        return new LoudnessSeries(window, e.tickLength / fs, firstEnd, lufs);
+    }
+
+    /** Gated integrated loudness from 100 ms block energies (libebur128 semantics). */
+    static double integrated(double[] blocks100ms, int samplesPer100ms) {
+        int n = blocks100ms.length - 3;
+        if (n <= 0) return Double.NEGATIVE_INFINITY;
+        double[] z = new double[n];
+        double norm = 1.0 / (4.0 * samplesPer100ms);
+        for (int j = 0; j < n; j++) {
+            z[j] = (blocks100ms[j] + blocks100ms[j + 1] + blocks100ms[j + 2] + blocks100ms[j + 3]) * norm;
+        }
+        return loudness(gatedMean(z, RELATIVE_GATE_LU));
+    }
+
+    /** Mean of the energies passing the absolute gate and then the relative gate ({@code >=}); 0 if none. */
+    private static double gatedMean(double[] z, double relativeGateLu) {
+        double absGate = energy(ABSOLUTE_GATE_LUFS);
+        double sum = 0;
+        int count = 0;
+        for (double v : z) if (v >= absGate) { sum += v; count++; }
+        if (count == 0) return 0;
+        double relGate = sum / count * Math.pow(10.0, relativeGateLu / 10.0);
+        sum = 0;
+        count = 0;
+        for (double v : z) if (v >= absGate && v >= relGate) { sum += v; count++; }
+        return count == 0 ? 0 : sum / count;
+    }
+
+    /** EBU Tech 3342 loudness range from 100 ms block energies (short-term values every 100 ms). */
+    static double loudnessRange(double[] blocks100ms, int samplesPer100ms) {
+        int n = blocks100ms.length - 29;
+        if (n <= 0) return 0.0;
+        double norm = 1.0 / (30.0 * samplesPer100ms);
+        double absGate = energy(ABSOLUTE_GATE_LUFS);
+        double[] st = new double[n];
+        int kept = 0;
+        double sum = 0;
+        double window = 0;
+        for (int j = 0; j < 30; j++) window += blocks100ms[j];
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                // exact re-sum every 64 hops keeps the running sum free of accumulated rounding
+                if (k % 64 == 0) { window = 0; for (int j = k; j < k + 30; j++) window += blocks100ms[j]; }
+                else window += blocks100ms[k + 29] - blocks100ms[k - 1];
+            }
+            double v = Math.max(0.0, window) * norm;
+            if (v >= absGate) { st[kept++] = v; sum += v; }
+        }
+        if (kept == 0) return 0.0;
+        double relGate = sum / kept * Math.pow(10.0, LRA_RELATIVE_GATE_LU / 10.0);
+        int m = 0;
+        for (int i = 0; i < kept; i++) if (st[i] >= relGate) st[m++] = st[i];
+        if (m == 0) return 0.0;
+        double[] gated = Arrays.copyOf(st, m);
+        Arrays.sort(gated); // energy order = loudness order
+        double low = gated[(int) ((m - 1) * 0.10 + 0.5)];
+        double high = gated[(int) ((m - 1) * 0.95 + 0.5)];
+        return loudness(high) - loudness(low);
+    }
+
+    /** Loudness in LUFS of a channel-weighted mean-square energy; -Infinity for 0. */
+    static double loudness(double energy) {
+        return -0.691 + 10.0 * Math.log10(energy);
+    }
+
+    static double energy(double lufs) {
+        return Math.pow(10.0, (lufs + 0.691) / 10.0);
+    }
+
+    static double dB(double amplitude) {
+        return 20.0 * Math.log10(amplitude);
+    }
+
+    private static double max(double[] v) {
+        double m = 0;
+        for (double x : v) if (x > m) m = x;
+        return m;
     }
 }

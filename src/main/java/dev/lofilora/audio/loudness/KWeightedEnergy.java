@@ -1,0 +1,140 @@
+package dev.lofilora.audio.loudness;
+
+import dev.lofilora.audio.AudioBuffer;
+
+/**
+ * K-weighted, channel-weighted signal energy summed over short "ticks", from which every BS.1770 quantity is
+ * built with exact sums: the 100 ms grid of the gating blocks is a whole number of ticks, and the momentary and
+ * short-term windows slide tick by tick (a hop of at most 10 ms).
+ *
+ * <p>Grid: {@code samplesPer100ms = (fs + 5) / 10} as in libebur128 (gating block j covers samples
+ * [j*s100, j*s100 + 4*s100)); the tick is the largest divisor of s100 that is at most fs/100 samples (10 ms),
+ * e.g. 480 samples at 48 kHz, 441 at 44.1 kHz. Samples after the last complete tick only enter {@link #total()}.
+ */
+final class KWeightedEnergy {
+    /** BS.1770 channel weights for L, R, C, Ls, Rs; a 6th channel makes it 5.1 (FFmpeg order L R C LFE Ls Rs). */
+    private static final double[] WEIGHTS_5 = {1.0, 1.0, 1.0, 1.41, 1.41};
+    private static final double[] WEIGHTS_6 = {1.0, 1.0, 1.0, 0.0, 1.41, 1.41};
+    /** Below this a filter state is flushed to zero: keeps the loop off denormals after digital silence. */
+    private static final double DENORMAL_GUARD = 1e-30;
+
+    final int samplesPer100ms;
+    final int tickLength;
+    final int ticksPer100ms;
+    /** Channel-weighted sum of squared K-weighted samples per tick. */
+    final double[] ticks;
+    private final double total;
+
+    private KWeightedEnergy(int samplesPer100ms, int tickLength, double[] ticks, double total) {
+        this.samplesPer100ms = samplesPer100ms;
+        this.tickLength = tickLength;
+        this.ticksPer100ms = samplesPer100ms / tickLength;
+        this.ticks = ticks;
+        this.total = total;
+    }
+
+    /** Channel-weighted energy of the whole signal, every sample included. */
+    double total() { return total; }
+
+    static double[] channelWeights(int channels) {
+        if (channels >= 1 && channels <= 5) return java.util.Arrays.copyOf(WEIGHTS_5, channels);
+        if (channels == 6) return WEIGHTS_6.clone();
+        throw new IllegalArgumentException("loudness is defined here for 1 to 5 channels (L, R, C, Ls, Rs) or 5.1, not "
+                + channels + " channels; downmix first");
+    }
+
+    static int samplesPer100ms(int sampleRate) { return (sampleRate + 5) / 10; }
+
+    static int tickLength(int sampleRate) {
+        int s100 = samplesPer100ms(sampleRate);
+        int limit = Math.max(1, sampleRate / 100);
+        for (int d = Math.min(limit, s100); d > 1; d--) if (s100 % d == 0) return d;
+        return 1;
+    }
+
+    static KWeightedEnergy of(AudioBuffer audio) {
+        int fs = audio.sampleRate();
+        double[] weights = channelWeights(audio.channels());
+        int tick = tickLength(fs);
+        int frames = audio.frames();
+        double[] ticks = new double[frames / tick];
+        double total = 0;
+        double[] shelf = KWeighting.shelf(fs);
+        double[] hp = KWeighting.highPass(fs);
+        for (int c = 0; c < audio.channels(); c++) {
+            if (weights[c] == 0) continue;
+            total += weights[c] * filterChannel(audio.samples()[c], shelf, hp, tick, weights[c], ticks);
+        }
+        return new KWeightedEnergy(samplesPer100ms(fs), tick, ticks, total);
+    }
+
+    /**
+     * Runs both biquads (transposed direct form II, double) over one channel, adding weight * energy per tick to
+     * {@code ticks}; returns the channel's unweighted energy over all samples.
+     */
+    private static double filterChannel(float[] x, double[] shelf, double[] hp, int tick, double weight, double[] ticks) {
+        final double b0 = shelf[0], b1 = shelf[1], b2 = shelf[2], a1 = shelf[3], a2 = shelf[4];
+        final double h1 = hp[3], h2 = hp[4];
+        double s1 = 0, s2 = 0, t1 = 0, t2 = 0;
+        double all = 0;
+        int n = x.length;
+        for (int start = 0, t = 0; start < n; start += tick, t++) {
+            int end = Math.min(start + tick, n);
+            double acc = 0;
+            for (int i = start; i < end; i++) {
+                double in = x[i];
+                double y = b0 * in + s1;
+                s1 = b1 * in - a1 * y + s2;
+                s2 = b2 * in - a2 * y;
+                // high-pass numerator is {1, -2, 1}
+                double z = y + t1;
+                t1 = -2.0 * y - h1 * z + t2;
+                t2 = y - h2 * z;
+                acc += z * z;
+            }
+            if (Math.abs(s1) < DENORMAL_GUARD) s1 = 0;
+            if (Math.abs(s2) < DENORMAL_GUARD) s2 = 0;
+            if (Math.abs(t1) < DENORMAL_GUARD) t1 = 0;
+            if (Math.abs(t2) < DENORMAL_GUARD) t2 = 0;
+            if (t < ticks.length) ticks[t] += weight * acc;
+            all += acc;
+        }
+        return all;
+    }
+
+    /** Energies of the complete 100 ms blocks, each summed over its ticks. */
+    double[] blocks100ms() {
+        int n = ticks.length / ticksPer100ms;
+        double[] b = new double[n];
+        for (int j = 0, t = 0; j < n; j++) {
+            double s = 0;
+            for (int k = 0; k < ticksPer100ms; k++) s += ticks[t++];
+            b[j] = s;
+        }
+        return b;
+    }
+
+    /**
+     * Mean-square energy of every window of {@code windowTicks} ticks, hopping one tick. If the signal is shorter
+     * than one window, a single value: its whole energy over the window length (a meter started on silence).
+     */
+    double[] slidingMeans(int windowTicks) {
+        double norm = 1.0 / ((double) windowTicks * tickLength);
+        int count = ticks.length - windowTicks + 1;
+        if (count <= 0) return new double[] {total * norm};
+        double[] out = new double[count];
+        double sum = 0;
+        for (int t = 0; t < windowTicks; t++) sum += ticks[t];
+        out[0] = sum * norm;
+        for (int i = 1; i < count; i++) {
+            if (i % 1024 == 0) { // re-sum exactly now and then so rounding never accumulates
+                sum = 0;
+                for (int t = i; t < i + windowTicks; t++) sum += ticks[t];
+            } else {
+                sum += ticks[i + windowTicks - 1] - ticks[i - 1];
+            }
+            out[i] = Math.max(0.0, sum) * norm;
+        }
+        return out;
+    }
+}

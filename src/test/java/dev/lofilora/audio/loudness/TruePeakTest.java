@@ -1,0 +1,84 @@
+package dev.lofilora.audio.loudness;
+
+import dev.lofilora.audio.AudioBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** True peak: EBU Tech 3341 cases 15–19 on both interpolators, and the skip bound against brute force. */
+class TruePeakTest {
+    static Stream<Arguments> tech3341TruePeak() {
+        // case, divisor of fs, peak (dB; the table's 0.50 / 1.41 FFS are -6 / +3 dB, as the EBU files' sample peak
+        // of -6.000 dBFS in case 15 shows), phase (deg), expected dBTP, libebur128 / ITU readings of the EBU files
+        return Stream.of(
+                Arguments.of(15, 4, -6.0, 0.0, -6.0, -6.000, -6.000),
+                Arguments.of(16, 4, -6.0, 45.0, -6.0, -6.033, -5.956),
+                Arguments.of(17, 6, -6.0, 60.0, -6.0, -5.985, -6.295),
+                Arguments.of(18, 8, -6.0, 67.5, -6.0, -5.998, -6.007),
+                Arguments.of(19, 4, 3.0, 45.0, 3.0, 2.977, 3.054));
+    }
+
+    @ParameterizedTest(name = "case {0}")
+    @MethodSource("tech3341TruePeak")
+    void tech3341TruePeakWithinPlusTwoMinusFourTenths(int id, int divisor, double peakDb, double phase, double expected,
+                                                      double ebur128File, double ituFile) {
+        LoudnessReport r = LoudnessMeter.measure(EbuSignals.truePeakSine(divisor, peakDb, phase));
+        for (double tp : new double[] {r.truePeakItuDbtp(), r.truePeakEbur128Dbtp()}) {
+            assertTrue(tp <= expected + 0.2 && tp >= expected - 0.4, "case " + id + " read " + tp);
+        }
+        // The EBU files are 24-bit with their own fades; the steady part decides the peak, so the synthesised
+        // signal reads within 0.02 dB of what libebur128 and the ITU filter read on the files.
+        assertEquals(ebur128File, r.truePeakEbur128Dbtp(), 0.02, "case " + id + " libebur128");
+        assertEquals(ituFile, r.truePeakItuDbtp(), 0.02, "case " + id + " ITU");
+    }
+
+    @Test
+    void skippingBlocksGivesExactlyTheBruteForceMaximum() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + rnd.nextInt(5000);
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                // sparse bursts in quiet noise, so that many blocks are skipped and the peak sits anywhere
+                x[i] = (float) (rnd.nextGaussian() * (rnd.nextInt(200) == 0 ? 0.8 : 0.01));
+            }
+            for (TruePeakFilter f : new TruePeakFilter[] {TruePeakFilter.itu(), TruePeakFilter.ebur128(44100),
+                    TruePeakFilter.ebur128(96000)}) {
+                double fast = f.peak(x, TruePeakFilter.blockMax(x), 0.0);
+                assertEquals(bruteForce(f, x), fast, 0.0, "trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void libebur128FactorFollowsSampleRate() {
+        assertEquals(4, TruePeakFilter.ebur128(48000).factor());
+        assertEquals(2, TruePeakFilter.ebur128(96000).factor());
+        assertNull(TruePeakFilter.ebur128(192000));
+        // at 192 kHz libebur128 reports the sample peak
+        float[] s = {0f, 0.5f, -0.25f, 0f};
+        LoudnessReport r = LoudnessMeter.measure(new AudioBuffer(new float[][] {s}, 192000));
+        assertEquals(20 * Math.log10(0.5), r.truePeakEbur128Dbtp(), 1e-9);
+    }
+
+    /** Every output of every phase over the whole flushed span, no skipping. */
+    private static double bruteForce(TruePeakFilter f, float[] x) {
+        double m = 0;
+        for (double[] h : f.phases()) {
+            for (int n = 0; n < x.length + h.length - 1; n++) {
+                double acc = 0;
+                for (int k = 0; k < h.length; k++) if (n - k >= 0 && n - k < x.length) acc += h[k] * x[n - k];
+                m = Math.max(m, Math.abs(acc));
+            }
+        }
+        return m;
+    }
+}
