@@ -4,18 +4,151 @@ import dev.lofilora.audio.AudioBuffer;
 
 /**
  * Transparent look-ahead true-peak limiter: the returned audio measures at or under {@code ceilingDbtp} on both
- * the ITU 48-tap and libebur128's interpolator; audio already under the ceiling is returned unchanged.
+ * the ITU 48-tap and libebur128's interpolator; audio already under the ceiling is returned unchanged (the same
+ * instance). Offline (whole buffer), linked across channels (one gain for all, so the stereo image is kept).
+ * Immutable and thread-safe.
+ *
+ * <p>How the gain is made, per sample n, with the target T a hair (0.02 dB) under the ceiling:
+ * <ol>
+ * <li>peak envelope p[n]: the largest of |x| over all channels and of every 4x-interpolated value of both
+ * interpolators that falls between samples n-1 and n+1 (the filters are only run where their bound can exceed T);</li>
+ * <li>required gain q[n] = min(1, T / p[n]);</li>
+ * <li>look-ahead hold: h[n] = min q over [n, n + 2L - 2], so the gain is already down when the peak arrives;</li>
+ * <li>release: r[n] = min(h[n], 1 - (1 - r[n-1]) * a): the reduction decays exponentially, to 1 % of itself after
+ * the release time;</li>
+ * <li>two moving averages of L samples each (an S-shaped attack over the look-ahead, no corners). Because every
+ * value averaged for sample n is at most q[n], the smoothed gain never exceeds the required gain: no peak can
+ * slip through, and nothing is hard-clipped.</li>
+ * </ol>
+ * The result is then measured with both interpolators; if the gain modulation itself created a peak above the
+ * ceiling, T is lowered by the excess and the gain rebuilt (at most {@value #MAX_PASSES} passes); as a last resort
+ * the whole output is scaled, which holds exactly because true peak scales linearly with the signal.
  */
 public final class TruePeakLimiter {
-    private final double ceilingDbtp;
+    public static final double DEFAULT_LOOKAHEAD_MS = 4.0;
+    public static final double DEFAULT_RELEASE_MS = 100.0;
+    /** Target this far under the ceiling so float rounding and 24-bit quantisation cannot cross it. */
+    static final double MARGIN_DB = 0.02;
+    static final int MAX_PASSES = 4;
+    /** Gain reduction counted in {@link Result#reducedSeconds()}. */
+    private static final double REPORTED_REDUCTION_DB = 0.1;
 
+    private final double ceilingDbtp;
+    private final double lookaheadMs;
+    private final double releaseMs;
+
+    /** A limiter with {@value #DEFAULT_LOOKAHEAD_MS} ms look-ahead and {@value #DEFAULT_RELEASE_MS} ms release. */
     public TruePeakLimiter(double ceilingDbtp) {
+        this(ceilingDbtp, DEFAULT_LOOKAHEAD_MS, DEFAULT_RELEASE_MS);
+    }
+
+    public TruePeakLimiter(double ceilingDbtp, double lookaheadMs, double releaseMs) {
+        if (!Double.isFinite(ceilingDbtp)) throw new IllegalArgumentException("ceiling " + ceilingDbtp + " dBTP");
+        if (!(lookaheadMs >= 0.1 && lookaheadMs <= 50)) throw new IllegalArgumentException("look-ahead " + lookaheadMs + " ms");
+        if (!(releaseMs >= 1 && releaseMs <= 5000)) throw new IllegalArgumentException("release " + releaseMs + " ms");
         this.ceilingDbtp = ceilingDbtp;
+        this.lookaheadMs = lookaheadMs;
+        this.releaseMs = releaseMs;
     }
 
     public double ceilingDbtp() { return ceilingDbtp; }
 
+    /** The limited audio (or {@code audio} itself when it is already under the ceiling). */
     public AudioBuffer apply(AudioBuffer audio) {
-        throw new UnsupportedOperationException("stub: implemented by the loudness work");
+        return limit(audio).audio();
+    }
+
+    /**
+     * What the limiter did.
+     *
+     * @param audio                     the output ({@code audio} itself when {@code limited} is false)
+     * @param limited                   whether any gain was applied
+     * @param inputTruePeakDbtp         the input's true peak, max of both interpolators
+     * @param outputTruePeakItuDbtp     the output's ITU true peak (max with sample peak)
+     * @param outputTruePeakEbur128Dbtp the output's libebur128 true peak (max with sample peak)
+     * @param maxGainReductionDb        the largest gain reduction, dB (positive; 0 when not limited)
+     * @param reducedSeconds            time with more than 0.1 dB of gain reduction
+     * @param passes                    gain curves built (1 normally; more if the first one let a peak through)
+     */
+    public record Result(AudioBuffer audio, boolean limited, double inputTruePeakDbtp, double outputTruePeakItuDbtp,
+                         double outputTruePeakEbur128Dbtp, double maxGainReductionDb, double reducedSeconds,
+                         int passes) {}
+
+    /** Limits {@code audio} and reports what was done. The input is never modified. */
+    public Result limit(AudioBuffer audio) {
+        double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
+        double[] in = LoudnessMeter.peaks(audio);
+        double inPeak = Math.max(in[1], in[2]);
+        if (inPeak <= ceiling) {
+            return new Result(audio, false, LoudnessMeter.dB(inPeak), LoudnessMeter.dB(in[1]), LoudnessMeter.dB(in[2]),
+                    0.0, 0.0, 0);
+        }
+        int fs = audio.sampleRate();
+        int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
+        double release = Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
+        TruePeakFilter itu = TruePeakFilter.itu();
+        TruePeakFilter eb = TruePeakFilter.ebur128(fs);
+        float[][] blockMax = new float[audio.channels()][];
+        for (int c = 0; c < audio.channels(); c++) blockMax[c] = TruePeakFilter.blockMax(audio.samples()[c]);
+
+        double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
+        float[] gain = null;
+        float[][] out = null;
+        double[] measured = null;
+        int pass = 0;
+        while (pass < MAX_PASSES) {
+            pass++;
+            gain = envelope(audio, blockMax, itu, eb, target);
+            GainCurve.build(gain, (float) target, box, release);
+            out = applyGain(audio.samples(), gain);
+            measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+            double peak = Math.max(measured[1], measured[2]);
+            if (peak <= ceiling) break;
+            target *= ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak;
+        }
+        double peak = Math.max(measured[1], measured[2]);
+        if (peak > ceiling) {
+            // Last resort: scale everything. True peak is linear in the signal, so this lands under the ceiling.
+            float s = (float) (ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak);
+            for (float[] ch : out) for (int i = 0; i < ch.length; i++) ch[i] *= s;
+            for (int i = 0; i < gain.length; i++) gain[i] *= s;
+            measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+        }
+        float minGain = 1f;
+        int reduced = 0;
+        float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
+        for (float g : gain) {
+            if (g < minGain) minGain = g;
+            if (g < reducedBelow) reduced++;
+        }
+        return new Result(new AudioBuffer(out, fs), true, LoudnessMeter.dB(inPeak), LoudnessMeter.dB(measured[1]),
+                LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
+    }
+
+    /** The peak envelope: per sample, the largest |sample| or |interpolated value| above {@code threshold}, else 0. */
+    private static float[] envelope(AudioBuffer audio, float[][] blockMax, TruePeakFilter itu, TruePeakFilter eb,
+                                    double threshold) {
+        float[] env = new float[audio.frames()];
+        for (int c = 0; c < audio.channels(); c++) {
+            float[] x = audio.samples()[c];
+            for (int i = 0; i < x.length; i++) {
+                float a = Math.abs(x[i]);
+                if (a > threshold && a > env[i]) env[i] = a;
+            }
+            itu.envelope(x, blockMax[c], threshold, env);
+            if (eb != null) eb.envelope(x, blockMax[c], threshold, env);
+        }
+        return env;
+    }
+
+    private static float[][] applyGain(float[][] x, float[] gain) {
+        float[][] out = new float[x.length][];
+        for (int c = 0; c < x.length; c++) {
+            float[] src = x[c];
+            float[] dst = new float[src.length];
+            for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
+            out[c] = dst;
+        }
+        return out;
     }
 }

@@ -1,0 +1,112 @@
+package dev.lofilora.audio.loudness;
+
+import dev.lofilora.audio.AudioBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TruePeakLimiterTest {
+    private final TruePeakLimiter limiter = new TruePeakLimiter(-1.0);
+
+    @Test
+    void drumsNormalisedToMinus14ComeOutUnderCeilingOnBothInterpolators() {
+        AudioBuffer in = MusicLike.normalise(MusicLike.drums(48000, 12, 1), -14.0);
+        LoudnessReport before = LoudnessMeter.measure(in);
+        assertTrue(before.truePeakDbtp() > 0.0, "fixture must need limiting: " + before.truePeakDbtp());
+
+        TruePeakLimiter.Result r = limiter.limit(in);
+        LoudnessReport after = LoudnessMeter.measure(r.audio());
+        System.out.printf("limiter drums: in TP %.3f dBTP, out ITU %.3f / ebur128 %.3f dBTP, max GR %.2f dB, "
+                        + "%.2f s reduced, %d pass(es), I %.3f -> %.3f LUFS%n", before.truePeakDbtp(),
+                after.truePeakItuDbtp(), after.truePeakEbur128Dbtp(), r.maxGainReductionDb(), r.reducedSeconds(),
+                r.passes(), before.integratedLufs(), after.integratedLufs());
+        assertTrue(r.limited());
+        assertTrue(after.truePeakItuDbtp() <= -1.0, "ITU " + after.truePeakItuDbtp());
+        assertTrue(after.truePeakEbur128Dbtp() <= -1.0, "ebur128 " + after.truePeakEbur128Dbtp());
+        assertEquals(after.truePeakItuDbtp(), r.outputTruePeakItuDbtp(), 1e-9);
+        assertEquals(after.truePeakEbur128Dbtp(), r.outputTruePeakEbur128Dbtp(), 1e-9);
+        // no sample clipping, and no more than the needed reduction: peaks land just under the ceiling
+        assertTrue(after.samplePeakDbfs() < -1.0);
+        assertTrue(after.truePeakDbtp() > -1.1, "over-limited: " + after.truePeakDbtp());
+        assertEquals(before.truePeakDbtp() + 1.0, r.maxGainReductionDb(), 0.3);
+        // only the transients are touched: integrated loudness moves by well under half an LU
+        assertEquals(before.integratedLufs(), after.integratedLufs(), 0.5);
+        assertTrue(r.reducedSeconds() < 0.5 * in.seconds());
+    }
+
+    @Test
+    void interSamplePeakSineIsLimitedByASteadyGain() {
+        // fs/4 at 45°: samples at -3 dB of the true peak, so only true-peak-aware limiting catches it
+        AudioBuffer in = EbuSignals.truePeakSine(4, 1.0, 45.0);
+        LoudnessReport before = LoudnessMeter.measure(in);
+        assertEquals(1.0, before.truePeakDbtp(), 0.1);
+        assertTrue(before.samplePeakDbfs() < -1.0, "the samples alone are under the ceiling");
+
+        TruePeakLimiter.Result r = limiter.limit(in);
+        LoudnessReport after = LoudnessMeter.measure(r.audio());
+        System.out.printf("limiter fs/4 45°: in TP %.3f, out ITU %.3f / ebur128 %.3f dBTP, GR %.3f dB, I %.3f -> %.3f%n",
+                before.truePeakDbtp(), after.truePeakItuDbtp(), after.truePeakEbur128Dbtp(), r.maxGainReductionDb(),
+                before.integratedLufs(), after.integratedLufs());
+        assertTrue(after.truePeakItuDbtp() <= -1.0);
+        assertTrue(after.truePeakEbur128Dbtp() <= -1.0);
+        // in the steady middle the gain is constant: every sample scaled by the same factor (no distortion)
+        float[] x = in.samples()[0], y = r.audio().samples()[0];
+        double ratio = y[24001] / (double) x[24001];
+        for (int i = 12001; i < 36000; i += 2) assertEquals(ratio, y[i] / (double) x[i], 1e-5, "sample " + i);
+        assertEquals(before.truePeakDbtp() + 1.0 + TruePeakLimiter.MARGIN_DB, -20 * Math.log10(ratio), 0.02);
+    }
+
+    @Test
+    void audioUnderTheCeilingComesBackIdentical() {
+        AudioBuffer in = MusicLike.normalise(MusicLike.drums(48000, 3, 2), -24.0);
+        assertTrue(LoudnessMeter.measure(in).truePeakDbtp() < -1.0);
+        TruePeakLimiter.Result r = limiter.limit(in);
+        assertFalse(r.limited());
+        assertSame(in, r.audio());
+        assertEquals(0.0, r.maxGainReductionDb());
+    }
+
+    @Test
+    void gainIsUntouchedBeforeTheLookAheadAndRecoversWithinTheReleaseTime() {
+        int fs = 48000;
+        float[] s = new float[2 * fs];
+        for (int i = 0; i < s.length; i++) s[i] = (float) (0.1 * Math.sin(2 * Math.PI * 1000 * i / fs));
+        int click = fs;
+        s[click] = 1.0f; // one full-scale sample: a transient that must come down to -1 dBTP
+        AudioBuffer in = new AudioBuffer(new float[][] {s, s.clone()}, fs);
+        TruePeakLimiter.Result r = limiter.limit(in);
+        float[] y = r.audio().samples()[0];
+        assertTrue(r.maxGainReductionDb() > 1.0);
+        int lookahead = (int) Math.round(TruePeakLimiter.DEFAULT_LOOKAHEAD_MS * 1e-3 * fs);
+        // before the look-ahead window (and the filter span) the output is bit-identical
+        float[] head = java.util.Arrays.copyOf(s, click - lookahead - 16);
+        assertArrayEquals(head, java.util.Arrays.copyOf(y, head.length));
+        // the gain is down at the click itself
+        assertTrue(Math.abs(y[click]) < Math.pow(10, -1.0 / 20));
+        // release: at the release time after the click the remaining reduction is under 0.05 dB
+        int released = click + (int) Math.round(TruePeakLimiter.DEFAULT_RELEASE_MS * 1e-3 * fs) + lookahead;
+        for (int i = released; i < s.length; i++) {
+            if (Math.abs(s[i]) < 0.01) continue;
+            assertEquals(0.0, 20 * Math.log10(y[i] / (double) s[i]), 0.05, "sample " + i);
+        }
+        // and at half the release time it is still recovering (a release, not an instant jump back)
+        int half = click + (int) Math.round(TruePeakLimiter.DEFAULT_RELEASE_MS * 0.5e-3 * fs);
+        int probe = half;
+        while (Math.abs(s[probe]) < 0.05) probe++;
+        assertTrue(20 * Math.log10(y[probe] / (double) s[probe]) < -0.02);
+    }
+
+    @Test
+    void forwardMinAndMovingAverageAreExact() {
+        float[] g = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
+        GainCurve.forwardMin(g, 3);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.8f, 0.8f, 0.8f, 1f, 1f}, g);
+        float[] a = {1f, 0.5f, 0.5f, 1f, 1f};
+        GainCurve.movingAverage(a, 2);
+        assertArrayEquals(new float[] {1f, 0.75f, 0.5f, 0.75f, 1f}, a);
+    }
+}
