@@ -72,6 +72,17 @@ public final class AudioDecoder {
         public double maxSeconds() { return maxSeconds; }
     }
 
+    /** The FFmpeg build in use, e.g. "FFmpeg 8.0.1 (libavformat 62.3.100, libavcodec 62.11.100, libswresample 6.1.100)". */
+    public static String ffmpegVersion() {
+        Ffmpeg.init();
+        return "FFmpeg " + av_version_info().getString() + " (libavformat " + version(avformat_version())
+                + ", libavcodec " + version(avcodec_version()) + ", libswresample " + version(swresample_version()) + ")";
+    }
+
+    private static String version(int v) {
+        return (v >>> 16) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
+    }
+
     /** Decodes {@code file} at its own rate (1 or 2 channels, see the class comment). */
     public static AudioBuffer decode(Path file) throws IOException {
         return read(file, Double.POSITIVE_INFINITY).audio();
@@ -83,7 +94,7 @@ public final class AudioDecoder {
      * @param maxSeconds stop with {@link TooLongException} once the file is known to be longer than this
      */
     public static DecodedAudio read(Path file, double maxSeconds) throws IOException {
-        checkIsReadableFile(file);
+        checkReadable(file);
         Ffmpeg.init();
         Ffmpeg.clearLog();
         try (PointerScope scope = new PointerScope()) {
@@ -92,10 +103,11 @@ public final class AudioDecoder {
     }
 
     /**
-     * Rejects what FFmpeg would hang on or misreport: a FIFO blocks the open forever, a directory or a dangling link
-     * gives an unhelpful "No such file", an empty file an "Invalid data" error.
+     * Throws a {@link LofiException} naming {@code file} unless it is a non-empty, readable regular file (links
+     * followed). Run before anything reads the file: a FIFO would block the reader forever, and a directory, a
+     * dangling link or an empty file would otherwise surface as FFmpeg's unhelpful "No such file"/"Invalid data".
      */
-    static void checkIsReadableFile(Path file) throws IOException {
+    public static void checkReadable(Path file) throws IOException {
         if (Files.isSymbolicLink(file) && !Files.exists(file)) {
             throw new LofiException(file, "is a symbolic link whose target does not exist",
                     "point the link at the audio file or replace it with the file");

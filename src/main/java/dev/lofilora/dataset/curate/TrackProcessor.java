@@ -1,0 +1,248 @@
+package dev.lofilora.dataset.curate;
+
+import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.io.AudioDecoder;
+import dev.lofilora.audio.io.AudioEncoder;
+import dev.lofilora.audio.io.DecodedAudio;
+import dev.lofilora.audio.io.Resampler;
+import dev.lofilora.audio.io.SourceFormat;
+import dev.lofilora.audio.io.WavFile;
+import dev.lofilora.audio.loudness.LoudnessMeter;
+import dev.lofilora.audio.loudness.LoudnessReport;
+import dev.lofilora.audio.loudness.TruePeakLimiter;
+import dev.lofilora.audio.qc.CheckResult;
+import dev.lofilora.audio.qc.QualityChecks;
+import dev.lofilora.audio.qc.Verdict;
+import dev.lofilora.common.LofiException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-file pipeline of {@code process}: decode → quality checks (source rate) → stereo, resample → (trim) →
+ * measure → gain → limit or reject → write → decode back and re-measure. Stateless apart from its settings; one
+ * instance serves every worker thread.
+ */
+final class TrackProcessor {
+    /** A limited output may read a little under the target (the limiter removes energy); re-gain until within this. */
+    static final double LOUDNESS_TOLERANCE_LU = 0.05;
+    /** The verified output must read within this of the target, else the file gets a warning. */
+    static final double VERIFY_TOLERANCE_LU = 0.1;
+    private static final int MAX_GAIN_PASSES = 4;
+
+    private final ProcessSettings settings;
+    private final QualityChecks checks;
+    private final Resampler resampler;
+    private final InputOpener opener;
+    private final double maxSeconds;
+
+    TrackProcessor(ProcessSettings settings, QualityChecks checks, Resampler resampler, InputOpener opener) {
+        this.settings = settings;
+        this.checks = checks;
+        this.resampler = resampler;
+        this.opener = opener;
+        this.maxSeconds = checks.thresholds().maxDurationSeconds();
+    }
+
+    /** The mutable record of one file while it moves through the stages. */
+    static final class Work {
+        String file, input, name, category, license;
+        FileStatus status = FileStatus.OK;
+        final List<String> reasons = new ArrayList<>();
+        String sha256;
+        Long bytes;
+        SourceFormat format;
+        Double decodedSeconds;
+        List<String> decodeWarnings;
+        List<CheckResult> checks;
+        LoudnessReport before, after;
+        Double gainDb, trimmedSeconds, outputSeconds;
+        LimiterReport limiter;
+        String output, error;
+        Long outputBytes;
+        final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+
+        void reject(String reason) {
+            status = FileStatus.REJECTED;
+            reasons.add(reason);
+        }
+
+        void fail(String message) {
+            status = FileStatus.ERROR;
+            error = message;
+            reasons.add(message);
+        }
+
+        void warn(String reason) {
+            if (status == FileStatus.OK) status = FileStatus.WARN;
+            reasons.add(reason);
+        }
+
+        FileReport toReport() {
+            return new FileReport(file, input, name, category, license, status, List.copyOf(reasons), false, sha256,
+                    bytes, format, decodedSeconds, decodeWarnings, checks, before, gainDb, limiter, trimmedSeconds, output,
+                    outputBytes, after, outputSeconds, error, Map.copyOf(stageSeconds));
+        }
+    }
+
+    /** Hashes the input (sha256 hex); also the first read of the file, so I/O problems surface here. */
+    String sha256(Path file, Work w) throws IOException {
+        long t0 = System.nanoTime();
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        try (InputStream in = opener.open(file)) {
+            byte[] buf = new byte[1 << 16];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+                n += r;
+            }
+        }
+        w.bytes = n;
+        w.stageSeconds.put("hash", secondsSince(t0));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Runs the audio stages on {@code in} and writes {@code out}. On return {@code w.status} says what happened;
+     * nothing is written unless the status is ok or warn.
+     */
+    void process(Path in, Path out, Work w) throws IOException {
+        long t = System.nanoTime();
+        DecodedAudio d;
+        try {
+            d = AudioDecoder.read(in, maxSeconds);
+        } catch (AudioDecoder.TooLongException e) {
+            w.reject(String.format("is longer than the maximum of %.0f s (%s%.1f s; quality_checks.json maxDurationSeconds)",
+                    e.maxSeconds(), e.getMessage().contains("at least") ? "at least " : "", e.seconds()));
+            return;
+        }
+        w.format = d.format();
+        w.decodedSeconds = d.decodedSeconds();
+        w.decodeWarnings = d.warnings();
+        w.stageSeconds.put("decode", secondsSince(t));
+        for (String warning : d.warnings()) w.warn("decoder: " + warning);
+
+        t = System.nanoTime();
+        w.checks = checks.run(d.audio(), d.format().bitDepth());
+        w.stageSeconds.put("checks", secondsSince(t));
+        for (CheckResult c : w.checks) {
+            if (c.verdict() == Verdict.FAIL) w.reject("quality check " + c.check() + " failed: " + c.detail());
+        }
+        if (w.status == FileStatus.REJECTED) return;
+        for (CheckResult c : w.checks) {
+            if (c.verdict() == Verdict.WARN) w.warn("quality check " + c.check() + ": " + c.detail());
+        }
+
+        t = System.nanoTime();
+        AudioBuffer audio = resampler.resample(stereo(d.audio()), settings.sampleRate());
+        d = null; // let the source-rate samples go before the next allocations
+        w.stageSeconds.put("resample", secondsSince(t));
+
+        if (settings.trimSilence()) {
+            int before = audio.frames();
+            audio = SilenceTrimmer.trim(audio, settings.trimThresholdDbfs());
+            w.trimmedSeconds = (before - audio.frames()) / (double) audio.sampleRate();
+        } else {
+            w.trimmedSeconds = 0.0;
+        }
+
+        t = System.nanoTime();
+        LoudnessReport before = LoudnessMeter.measure(audio);
+        w.before = before;
+        w.stageSeconds.put("measure", secondsSince(t));
+        if (!Double.isFinite(before.integratedLufs())) {
+            w.reject("silent: integrated loudness is -inf (every 400 ms block is below the -70 LUFS gate), so no gain can "
+                    + "normalise it");
+            return;
+        }
+
+        t = System.nanoTime();
+        double gain = settings.targetLufs() - before.integratedLufs();
+        double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
+        AudioBuffer result = scaled(audio, gain);
+        if (peakAfterGain > settings.ceilingDbtp()) {
+            if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
+                w.gainDb = gain;
+                w.reject(String.format("true peak after the %+.2f dB loudness gain would be %+.2f dBTP, over the %.1f dBTP "
+                        + "ceiling (over_ceiling = reject)", gain, peakAfterGain, settings.ceilingDbtp()));
+                return;
+            }
+            TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
+            TruePeakLimiter.Result lim = limiter.limit(result);
+            // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
+            for (int pass = 1; pass < MAX_GAIN_PASSES; pass++) {
+                double lufs = LoudnessMeter.integratedLufs(lim.audio());
+                if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
+                gain += settings.targetLufs() - lufs;
+                lim = limiter.limit(scaled(audio, gain));
+            }
+            result = lim.audio();
+            w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
+                    before.truePeakDbtp() + gain);
+        } else {
+            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain);
+        }
+        w.gainDb = gain;
+        w.stageSeconds.put("limit", secondsSince(t));
+        audio = null;
+
+        t = System.nanoTime();
+        Files.createDirectories(out.getParent());
+        if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
+        else WavFile.write(out, result, 24);
+        w.output = out.toString();
+        w.outputBytes = Files.size(out);
+        w.stageSeconds.put("write", secondsSince(t));
+        result = null;
+
+        t = System.nanoTime();
+        AudioBuffer written = AudioDecoder.decode(out);
+        w.after = LoudnessMeter.measure(written);
+        w.outputSeconds = written.seconds();
+        w.stageSeconds.put("verify", secondsSince(t));
+        if (Math.abs(w.after.integratedLufs() - settings.targetLufs()) > VERIFY_TOLERANCE_LU) {
+            w.warn(String.format("output measures %.2f LUFS, more than %.1f LU from the %.1f LUFS target",
+                    w.after.integratedLufs(), VERIFY_TOLERANCE_LU, settings.targetLufs()));
+        }
+        if (w.after.truePeakDbtp() > settings.ceilingDbtp() + 1e-3) {
+            w.warn(String.format("output true peak %.2f dBTP is over the %.1f dBTP ceiling", w.after.truePeakDbtp(),
+                    settings.ceilingDbtp()));
+        }
+    }
+
+    /** Mono becomes two identical channels; stereo is returned as is. */
+    static AudioBuffer stereo(AudioBuffer a) {
+        if (a.channels() == 2) return a;
+        if (a.channels() != 1) throw new IllegalArgumentException(a.channels() + " channels");
+        return new AudioBuffer(new float[][]{a.samples()[0], a.samples()[0].clone()}, a.sampleRate());
+    }
+
+    static AudioBuffer scaled(AudioBuffer a, double gainDb) {
+        float g = (float) Math.pow(10.0, gainDb / 20.0);
+        float[][] out = new float[a.channels()][a.frames()];
+        for (int c = 0; c < out.length; c++) {
+            float[] src = a.samples()[c], dst = out[c];
+            for (int i = 0; i < dst.length; i++) dst[i] = src[i] * g;
+        }
+        return new AudioBuffer(out, a.sampleRate());
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
