@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
                 CommandLine.HelpCommand.class,
+                PromptsCommand.class,
+                DatasetCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
