@@ -14,10 +14,10 @@ import java.util.Set;
  * the prompt on exactly that).
  *
  * <p>Tags, in order: the preset's tags (most characteristic first); then, when the tempo is known, a tempo word
- * ({@code slow} below 75 BPM, {@code mid-tempo} below 100, {@code upbeat} from 100) and {@code "<bpm> bpm"} (rounded);
- * then, when the key is known, the key in lowercase ({@code "a minor"}, {@code "f# major"}). When the tempo is known
- * the preset's own tempo words (slow, mid-tempo, upbeat) are dropped so they cannot contradict it; a track with
- * lyrics loses the preset's {@code instrumental} tag. Duplicates are removed, first occurrence kept. Example:
+ * ({@code slow} below 75 BPM, {@code mid-tempo} below 100, {@code upbeat} from 100) unless the preset already has
+ * one (its author's word for the style's feel wins; the number is exact anyway) and {@code "<bpm> bpm"} (rounded);
+ * then, when the key is known, the key in lowercase ({@code "a minor"}, {@code "f# major"}). A track with lyrics
+ * loses the preset's {@code instrumental} tag. Duplicates are removed, first occurrence kept. Example:
  * {@code "lofi hip hop, lofi, hip hop, chill, mellow, rhodes, vinyl crackle, jazzy chords, instrumental, mid-tempo,
  * 84 bpm, a minor"}.
  */
@@ -34,14 +34,15 @@ public final class PromptFormat {
      */
     public static List<String> tags(StylePreset preset, Double bpm, String key, boolean hasLyrics) {
         LinkedHashSet<String> tags = new LinkedHashSet<>();
+        boolean hasTempoWord = false;
         for (String t : preset.tags()) {
             String tag = t.strip().toLowerCase(Locale.ROOT);
-            if (bpm != null && TEMPO_WORDS.contains(tag)) continue;
             if (hasLyrics && tag.equals("instrumental")) continue;
+            hasTempoWord |= TEMPO_WORDS.contains(tag);
             tags.add(tag);
         }
         if (bpm != null) {
-            tags.add(tempoWord(bpm));
+            if (!hasTempoWord) tags.add(tempoWord(bpm));
             tags.add(Math.round(bpm) + " bpm");
         }
         if (key != null) tags.add(key.toLowerCase(Locale.ROOT));
