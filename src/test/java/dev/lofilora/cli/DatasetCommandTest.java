@@ -37,6 +37,7 @@ class DatasetCommandTest {
         assertEquals(3, json.path("manifest").path("seed").asInt());
         assertEquals("hardlink", json.path("manifest").path("audio").asText());
         assertTrue(Files.isRegularFile(tmp.resolve("final/hf_dataset/state.json")));
+        assertEquals(tmp.resolve("final").toAbsolutePath().normalize().toString(), json.path("out_dir").asText());
     }
 
     @Test

@@ -34,6 +34,7 @@ class PromptsCommandTest {
         assertEquals(3, json.path("from_sources").asInt());
         assertEquals(0, json.path("guessed").asInt());
         assertEquals(3, json.path("styles").path("sleep_lofi").asInt());
+        assertEquals(tmp.resolve("metadata/style_mapping.json").toString(), json.path("style_mapping").asText());
         String prompt = Files.readString(tmp.resolve("processed/lofi/t1_prompt.txt"));
         assertEquals(prompt, json.path("prompts").path("t1").asText());
         assertTrue(prompt.startsWith("lofi, sleep"), prompt);

@@ -1,5 +1,9 @@
 package dev.lofilora.dataset.layout;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 import java.nio.file.Path;
 
 /**
@@ -9,4 +13,6 @@ import java.nio.file.Path;
  * @param validationDir the validation folder (same layout)
  * @param manifest      the manifest written into both
  */
-public record DatasetResult(Path outDir, Path validationDir, DatasetManifest manifest) {}
+public record DatasetResult(@JsonProperty("out_dir") @JsonSerialize(using = ToStringSerializer.class) Path outDir,
+                            @JsonProperty("validation_dir") @JsonSerialize(using = ToStringSerializer.class) Path validationDir,
+                            @JsonProperty("manifest") DatasetManifest manifest) {}

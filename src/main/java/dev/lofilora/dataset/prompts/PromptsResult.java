@@ -1,6 +1,8 @@
 package dev.lofilora.dataset.prompts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,5 +25,5 @@ public record PromptsResult(@JsonProperty("tracks") int tracks, @JsonProperty("f
                             @JsonProperty("guessed_tracks") List<String> guessedTracks,
                             @JsonProperty("styles") Map<String, Integer> styles,
                             @JsonProperty("prompts") Map<String, String> prompts,
-                            @JsonProperty("style_mapping") Path styleMapping,
-                            @JsonProperty("prompt_variants") Path variantsFile) {}
+                            @JsonProperty("style_mapping") @JsonSerialize(using = ToStringSerializer.class) Path styleMapping,
+                            @JsonProperty("prompt_variants") @JsonSerialize(using = ToStringSerializer.class) Path variantsFile) {}
