@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ProcessCommand.class,
+                PromptsCommand.class,
+                DatasetCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
