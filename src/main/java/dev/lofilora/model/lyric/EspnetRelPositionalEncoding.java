@@ -11,8 +11,6 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import java.util.Iterator;
-
 /**
  * ESPnet's "new" relative positional encoding (research/acestep.md §2.6). Scales the input by √d and returns the
  * centre slice of a relative sinusoid table: rows for the relative positions N−1, …, 1, 0, −1, …, −(N−1), i.e.
@@ -64,7 +62,7 @@ public final class EspnetRelPositionalEncoding extends Module {
         boolean rebuilt = false;
         if (table == null || table.size(1) < 2 * size - 1) {
             Tensor old = table;
-            table = keep(build(Math.max(size, table == null ? DEFAULT_MAX_LEN : 0), dModel));
+            table = build(Math.max(size, table == null ? DEFAULT_MAX_LEN : 0), dModel);
             if (old != null) old.close();
             rebuilt = true;
         }
@@ -95,8 +93,7 @@ public final class EspnetRelPositionalEncoding extends Module {
             Tensor negative = interleave(torch.sin(negAngle), torch.cos(negAngle), maxLen, d);    // [M, d]
             Tensor pe = torch.cat(new TensorVector(positive.flip(0), negative.narrow(0, 1, maxLen - 1)), 0)
                     .unsqueeze(0);                                                                // [1, 2M−1, d]
-            scope.detach(pe);
-            return pe;
+            return keep(pe); // survives this method's scope; table() owns this reference
         }
     }
 
@@ -105,11 +102,13 @@ public final class EspnetRelPositionalEncoding extends Module {
         return torch.stack(new TensorVector(sin, cos), 2).view(rows, d);
     }
 
-    /** Detaches a long-lived cache tensor from any open PointerScope, so a caller's per-step scope cannot free it. */
+    /**
+     * Keeps a cache tensor alive past any PointerScope open around the caller's forward (a per-step scope would
+     * otherwise free it on close). {@code retainReference} rather than {@code scope.detach}: in JavaCPP 1.5.13 detach
+     * also releases a reference, which frees a pointer held by nothing else. {@link #close()} drops our reference.
+     */
     private static Tensor keep(Tensor t) {
-        for (Iterator<PointerScope> it = PointerScope.getScopeIterator(); it != null && it.hasNext(); ) {
-            it.next().detach(t);
-        }
+        t.retainReference();
         return t;
     }
 
