@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ConformanceCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
