@@ -32,7 +32,14 @@ import java.util.function.Function;
  */
 public abstract class Module implements AutoCloseable {
     /** The device on which modules are built before {@link #materialize}. */
-    public static final Device META = new Device(torch.DeviceType.Meta);
+    public static final Device META = retained(new Device(torch.DeviceType.Meta));
+
+    // A static handle must survive whatever PointerScope is open when this class initialises (a scope would
+    // otherwise free it on close and every later parameter() would fail with a NULL device).
+    private static Device retained(Device d) {
+        d.retainReference();
+        return d;
+    }
 
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, Parameter> buffers = new LinkedHashMap<>();
