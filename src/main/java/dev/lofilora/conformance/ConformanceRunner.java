@@ -223,7 +223,8 @@ public final class ConformanceRunner {
         } else {
             passed = maxAbs <= atol; // false for NaN
             if (Double.isNaN(maxAbs)) message = "NaN in the computed tensor";
-            else if (!passed) message = String.format("max abs error %.3e exceeds atol %.3e", maxAbs, atol);
+            else if (!passed) message = String.format("max abs error %.3e exceeds atol %.3e (%.3g x atol)", maxAbs, atol,
+                    maxAbs / atol);
         }
         return new TensorComparison(name, t.component, e.group(), e.key(), shape, expectedShape, dtype, maxAbs, maxRel,
                 atol, exact, passed, message);

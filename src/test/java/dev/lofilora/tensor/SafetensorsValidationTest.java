@@ -103,6 +103,12 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void deeplyNestedJsonIsRejectedWithoutAStackOverflow() throws IOException {
+        String deep = "{\"a\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
+        rejects(file(deep, 0), "not valid JSON");
+    }
+
+    @Test
     void jsonArrayInsteadOfObject() throws IOException {
         rejects(file("[1, 2, 3]", 0), "not a JSON object", "'['");
     }
