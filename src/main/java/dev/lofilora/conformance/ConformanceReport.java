@@ -22,6 +22,8 @@ import java.util.Map;
 public record ConformanceReport(Path golden, Map<String, String> suites, List<TensorComparison> comparisons,
                                 List<SkippedTensor> skipped, List<String> f64Twins, List<String> unexpected,
                                 int expected, boolean requireAll, List<Path> saved) {
+    /** Names listed per skip reason in {@link #summary()}. */
+    public static final int LISTED_SKIPS = 5;
 
     /** M: the tensors compared. */
     public int compared() {
@@ -49,7 +51,8 @@ public record ConformanceReport(Path golden, Map<String, String> suites, List<Te
 
     /**
      * "compared M of K; skipped: none", or "compared M of K; skipped: a, b (reason); c (other reason)" — skips with the
-     * same reason are listed together.
+     * same reason are listed together, at most {@value #LISTED_SKIPS} names per reason ("a, b, c, d and 58 more");
+     * {@link #skipped()} has them all.
      */
     public String summary() {
         StringBuilder sb = new StringBuilder("compared ").append(compared()).append(" of ").append(expected)
@@ -61,7 +64,14 @@ public record ConformanceReport(Path golden, Map<String, String> suites, List<Te
         for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
             if (!first) sb.append("; ");
             first = false;
-            sb.append(String.join(", ", e.getValue())).append(" (").append(e.getKey()).append(')');
+            List<String> names = e.getValue();
+            if (names.size() <= LISTED_SKIPS) {
+                sb.append(String.join(", ", names));
+            } else {
+                sb.append(String.join(", ", names.subList(0, LISTED_SKIPS - 1))).append(" and ")
+                        .append(names.size() - LISTED_SKIPS + 1).append(" more");
+            }
+            sb.append(" (").append(e.getKey()).append(')');
         }
         return sb.toString();
     }

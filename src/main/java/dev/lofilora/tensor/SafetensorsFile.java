@@ -27,7 +27,8 @@ import java.util.Map;
  * (a misaligned file from some other writer) it returns a copy. Views are backed by a private mapping: writing into
  * one never reaches the file, but changes what later views of the same bytes see in this process — clone before
  * modifying in place. Zero-size tensors are fresh empty tensors. Data is little-endian, which is this platform's order
- * (linux-x86_64). Values of a BOOL tensor are passed through as stored.
+ * (linux-x86_64). A BOOL tensor whose bytes are not all 0 or 1 is
+ * refused ({@link SafetensorsException}) when it is read.
  *
  * <p>The views hold their own reference to the mapped storage, so they stay valid after {@link #close()}; the file is
  * unmapped when the last of them is freed. Reading from several threads is safe; {@code close} must not race reads.
@@ -109,6 +110,7 @@ public final class SafetensorsFile implements TensorSource {
             return torch.zeros(shape, new TensorOptions().dtype(new ScalarTypeOptional(type)));
         }
         try (Tensor bytes = mapped.narrow(0, header.dataStart() + info.begin(), info.byteSize())) {
+            if (info.dtype() == DType.BOOL) checkBool(name, bytes);
             if (isZeroCopy(name)) {
                 try (Tensor typed = bytes.view(type)) {
                     return typed.view(shape);
@@ -117,6 +119,17 @@ public final class SafetensorsFile implements TensorSource {
             // Misaligned: view(dtype) needs an element-aligned storage offset, so copy into fresh (aligned) memory.
             try (Tensor copy = bytes.clone(); Tensor typed = copy.view(type)) {
                 return typed.view(shape);
+            }
+        }
+    }
+
+    /** A bool byte other than 0 or 1 is undefined behaviour in libtorch's kernels, so refuse it here. */
+    private void checkBool(String name, Tensor bytes) {
+        try (Tensor max = bytes.max()) {
+            long m = (long) max.item_double();
+            if (m > 1) {
+                throw new SafetensorsException(path, "tensor \"" + name + "\" is BOOL but holds the byte value " + m
+                        + " (BOOL bytes must be 0 or 1)", "the file is damaged or was written wrongly; re-export it");
             }
         }
     }

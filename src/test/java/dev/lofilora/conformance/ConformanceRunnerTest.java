@@ -231,6 +231,18 @@ class ConformanceRunnerTest {
     }
 
     @Test
+    void theSummaryListsAtMostFiveNamesPerSkipReason() {
+        List<SkippedTensor> skips = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) skips.add(new SkippedTensor("grads/p" + i, "training not ported"));
+        skips.add(new SkippedTensor("outputs/loss.total", "loss not ported"));
+        ConformanceReport r = new ConformanceReport(tmp, Map.of(), List.of(), skips, List.of(), List.of(), 9, false,
+                List.of());
+        assertEquals("compared 0 of 9; skipped: grads/p0, grads/p1, grads/p2, grads/p3 and 4 more (training not ported); "
+                + "outputs/loss.total (loss not ported)", r.summary());
+        assertEquals(List.of("compared nothing"), r.failures());
+    }
+
+    @Test
     void suitesAreDiscoveredWithServiceLoader() {
         assertTrue(ConformanceSuites.installed().stream().anyMatch(s -> s instanceof DoublingSuite));
     }

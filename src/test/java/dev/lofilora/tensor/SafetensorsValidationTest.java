@@ -190,6 +190,21 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void boolBytesOtherThanZeroOrOneAreRefusedOnRead() throws IOException {
+        byte[] h = ("{" + entry("ok", "BOOL", "[2]", 0, 2) + "," + entry("bad", "BOOL", "[2]", 2, 4) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(h.length).put(h).put(new byte[]{1, 0, 1, 2});
+        Path p = tmp.resolve("bool.safetensors");
+        Files.write(p, buf.array());
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertArrayEquals(new long[]{1, 0}, Tensors.toLongArray(f.tensor("ok")));
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> f.tensor("bad"));
+            assertTrue(e.getMessage().contains("\"bad\" is BOOL but holds the byte value 2"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingFileAndMissingTensor() throws IOException {
         Path absent = tmp.resolve("absent.safetensors");
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(absent));
