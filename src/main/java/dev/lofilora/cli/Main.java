@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ConformanceCommand.class,
+                InspectModelCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
