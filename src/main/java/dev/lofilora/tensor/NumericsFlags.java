@@ -2,6 +2,9 @@ package dev.lofilora.tensor;
 
 import org.bytedeco.pytorch.Context;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.Float32MatmulPrecision;
+
+import java.util.Locale;
 
 /**
  * libtorch's global float32 precision switches. TF32 (a 10-bit mantissa inside fp32 matmuls and convolutions on
@@ -15,11 +18,11 @@ import org.bytedeco.pytorch.global.torch;
  * a CPU-only build; the settings are process-global, not thread-local.
  */
 public final class NumericsFlags implements AutoCloseable {
-    private final boolean cublas;
+    private final String matmulPrecision;
     private final boolean cudnn;
 
-    private NumericsFlags(boolean cublas, boolean cudnn) {
-        this.cublas = cublas;
+    private NumericsFlags(String matmulPrecision, boolean cudnn) {
+        this.matmulPrecision = matmulPrecision;
         this.cudnn = cudnn;
     }
 
@@ -46,12 +49,22 @@ public final class NumericsFlags implements AutoCloseable {
         return torch.globalContext().allowTF32CuDNN();
     }
 
+    /** The float32 matmul precision: "highest", "high" or "medium" (Python's get_float32_matmul_precision). */
+    public static String matmulPrecision() {
+        Float32MatmulPrecision p = torch.globalContext().float32MatmulPrecision();
+        // Enums returned by native calls are not the canonical constants (JavaCPP); compare the native value.
+        for (Float32MatmulPrecision c : Float32MatmulPrecision.values()) {
+            if (c.value == p.value) return c.name().toLowerCase(Locale.ROOT);
+        }
+        throw new IllegalStateException("unknown float32 matmul precision " + p.value);
+    }
+
     /**
-     * Turns TF32 off until the returned handle is closed, then restores the previous cuBLAS and cuDNN settings:
-     * {@code try (var strict = NumericsFlags.strictFp32()) { ... }}.
+     * Turns TF32 off until the returned handle is closed, then restores the previous matmul precision (which is what
+     * the cuBLAS TF32 flag reads) and cuDNN setting: {@code try (var strict = NumericsFlags.strictFp32()) { ... }}.
      */
     public static NumericsFlags strictFp32() {
-        NumericsFlags previous = new NumericsFlags(tf32CuBlasAllowed(), tf32CuDnnAllowed());
+        NumericsFlags previous = new NumericsFlags(matmulPrecision(), tf32CuDnnAllowed());
         disableTf32();
         return previous;
     }
@@ -59,8 +72,7 @@ public final class NumericsFlags implements AutoCloseable {
     @Override
     public void close() {
         Context ctx = torch.globalContext();
-        ctx.setFloat32MatmulPrecision(cublas ? "high" : "highest");
-        ctx.setAllowTF32CuBLAS(cublas);
+        ctx.setFloat32MatmulPrecision(matmulPrecision);
         ctx.setAllowTF32CuDNN(cudnn);
     }
 }

@@ -3,6 +3,7 @@ package dev.lofilora.conformance;
 import dev.lofilora.SharedFiles;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
+import dev.lofilora.tensor.NumericsFlags;
 import dev.lofilora.tensor.SafetensorsFile;
 import dev.lofilora.tensor.SafetensorsWriter;
 import dev.lofilora.tensor.Tensors;
@@ -89,6 +90,20 @@ class ConformanceRunnerTest {
         TensorComparison counts = comparison(r, "outputs/counts");
         assertTrue(counts.exact());
         assertEquals(0.0, counts.atol(), "integer outputs ignore atol and must match exactly");
+    }
+
+    @Test
+    void tf32IsOffWhileTheSuiteComputesAndRestoredAfterwards() throws IOException {
+        Path g = nestedGolden(tmp.resolve("g"), "correct");
+        NumericsFlags.setTf32(true);
+        try {
+            DoublingSuite.tf32SeenDuringCompute = null;
+            assertTrue(run(g, null, false).passed());
+            assertEquals(Boolean.FALSE, DoublingSuite.tf32SeenDuringCompute);
+            assertTrue(NumericsFlags.tf32CuBlasAllowed() && NumericsFlags.tf32CuDnnAllowed(), "restored");
+        } finally {
+            NumericsFlags.disableTf32();
+        }
     }
 
     @Test

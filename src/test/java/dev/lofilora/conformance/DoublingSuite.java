@@ -1,6 +1,7 @@
 package dev.lofilora.conformance;
 
 import dev.lofilora.common.Json;
+import dev.lofilora.tensor.NumericsFlags;
 import dev.lofilora.tensor.SafetensorsFile;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -15,6 +16,9 @@ import java.nio.file.Path;
  * "correct", "mixed" (one tensor off by 1e-3, one skipped), "skip-one", "nothing", "wrong-shape", "int-off".
  */
 public final class DoublingSuite implements ConformanceSuite {
+    /** Whether TF32 (cuBLAS or cuDNN) was allowed during the last compute (the runner must turn it off). */
+    static volatile Boolean tf32SeenDuringCompute;
+
     @Override
     public String name() {
         return "test.doubling";
@@ -28,6 +32,7 @@ public final class DoublingSuite implements ConformanceSuite {
 
     @Override
     public SuiteResult compute(Path folder, ConformanceContext ctx) {
+        tf32SeenDuringCompute = NumericsFlags.tf32CuBlasAllowed() || NumericsFlags.tf32CuDnnAllowed();
         String mode = Json.readTree(folder.resolve("config.json")).path("mode").asText("correct");
         SuiteResult.Builder r = SuiteResult.builder();
         if (Files.exists(folder.resolve("io.safetensors"))) {

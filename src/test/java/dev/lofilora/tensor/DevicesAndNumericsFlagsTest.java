@@ -32,14 +32,19 @@ class DevicesAndNumericsFlagsTest {
     @Test
     void strictFp32TurnsTf32OffAndRestoresThePreviousSettings() {
         NumericsFlags.setTf32(true);
+        torch.globalContext().setFloat32MatmulPrecision("medium");
         assertTrue(NumericsFlags.tf32CuBlasAllowed());
         try (NumericsFlags strict = NumericsFlags.strictFp32()) {
             assertFalse(NumericsFlags.tf32CuBlasAllowed());
             assertFalse(NumericsFlags.tf32CuDnnAllowed());
+            assertEquals("highest", NumericsFlags.matmulPrecision());
         }
+        assertEquals("medium", NumericsFlags.matmulPrecision());
         assertTrue(NumericsFlags.tf32CuBlasAllowed());
         assertTrue(NumericsFlags.tf32CuDnnAllowed());
         NumericsFlags.disableTf32();
         assertFalse(NumericsFlags.tf32CuBlasAllowed());
+        assertFalse(NumericsFlags.tf32CuDnnAllowed());
+        assertEquals("highest", NumericsFlags.matmulPrecision());
     }
 }
