@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 ProcessCommand.class,
                 PromptsCommand.class,
                 DatasetCommand.class,
+                ConformanceCommand.class,
+                InspectModelCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
