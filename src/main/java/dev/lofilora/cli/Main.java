@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
                 ProcessCommand.class,
                 PromptsCommand.class,
                 DatasetCommand.class,

@@ -1,0 +1,114 @@
+package dev.lofilora.demo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lofilora.audio.io.WavFile;
+import dev.lofilora.audio.synth.LofiSynth;
+import dev.lofilora.audio.synth.SynthClip;
+import dev.lofilora.common.Json;
+import dev.lofilora.common.ProgressListener;
+import dev.lofilora.dataset.curate.ProcessConfig;
+import dev.lofilora.dataset.curate.ProcessJob;
+import dev.lofilora.dataset.curate.ProcessResult;
+import dev.lofilora.dataset.layout.DatasetConfig;
+import dev.lofilora.dataset.layout.DatasetJob;
+import dev.lofilora.dataset.layout.DatasetResult;
+import dev.lofilora.dataset.layout.LicensePolicy;
+import dev.lofilora.dataset.presets.PresetSynth;
+import dev.lofilora.dataset.presets.StylePreset;
+import dev.lofilora.dataset.presets.StylePresets;
+import dev.lofilora.dataset.prompts.PromptsConfig;
+import dev.lofilora.dataset.prompts.PromptsJob;
+import dev.lofilora.dataset.prompts.PromptsResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * {@code lofi demo}: the pipeline on the embedded default. Synthesises lofi clips of several style presets (own
+ * work, so licensed for training), writes their sources.json, then runs {@code process}, {@code prompts} and
+ * {@code dataset} on them exactly as a user's tracks would go. Deterministic for a seed; re-running resumes (the
+ * clips are only rendered when missing, {@code process} skips unchanged files).
+ */
+public final class Demo {
+    private final DemoConfig config;
+
+    public Demo(DemoConfig config) { this.config = config; }
+
+    public DemoResult run(ProgressListener progress) throws IOException {
+        List<DemoResult.Clip> clips = synthesise(progress);
+
+        ProcessResult processed = new ProcessJob(ProcessConfig.of(config.rawDir(), config.processedDir(),
+                config.metadataDir(), config.metadataDir().resolve("sources.json"), config.config())).run(progress);
+
+        StylePresets presets = StylePresets.load(config.config());
+        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        PromptsResult prompts = new PromptsJob(PromptsConfig.of(config.processedDir(), config.metadataDir())
+                .withSeed(config.seed()).withThreads(threads), presets, progress).run();
+
+        DatasetResult dataset = new DatasetJob(DatasetConfig.of(config.processedDir(), config.metadataDir(),
+                config.finalDir(), config.validationDir())
+                .withSplit(0.1, config.seed())
+                .withLicenses(LicensePolicy.load(config.config())), progress).run();
+
+        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset);
+    }
+
+    /** Renders the clips (skipping those already on disk) and writes raw/own/*.wav and metadata/sources.json. */
+    private List<DemoResult.Clip> synthesise(ProgressListener progress) throws IOException {
+        StylePresets presets = StylePresets.load(config.config());
+        List<StylePreset> chosen = pickStyles(presets.all());
+        LofiSynth synth = new LofiSynth();
+        List<DemoResult.Clip> clips = new ArrayList<>();
+        ObjectNode sources = Json.MAPPER.createObjectNode();
+        sources.put("version", 1);
+        ArrayNode tracks = sources.putArray("tracks");
+        int total = chosen.size() * config.clipsPerStyle();
+        progress.start("synthesise", total);
+        int index = 0;
+        for (StylePreset preset : chosen) {
+            for (int k = 0; k < config.clipsPerStyle(); k++, index++) {
+                long seed = config.seed() * 1000 + index;
+                String name = String.format(Locale.ROOT, "demo_%02d_%s", index + 1, preset.id());
+                Path file = config.rawDir().resolve("own").resolve(name + ".wav");
+                PresetSynth.Choice choice = PresetSynth.choose(preset, seed);
+                if (!Files.exists(file)) {
+                    SynthClip clip = PresetSynth.render(synth, preset, seed, config.seconds());
+                    WavFile.write(file, clip.audio(), 24);
+                }
+                // The last clips carry no style, so `prompts` must guess it from tempo/key analysis.
+                boolean labelled = index < total - config.unlabelled();
+                ObjectNode t = tracks.addObject();
+                t.put("file", "own/" + name + ".wav");
+                t.put("title", preset.name() + " sketch " + (k + 1));
+                t.put("artist", "lofi-lora demo synthesiser");
+                t.put("source_url", "synthesised by lofi demo (seed " + seed + ")");
+                t.put("license", "own-work");
+                t.put("license_evidence", "generated locally by the lofi-lora synthesiser");
+                t.put("tier", "own");
+                t.put("category", "demo");
+                if (labelled) t.put("style", preset.id());
+                clips.add(new DemoResult.Clip(name, preset.id(), labelled, choice.bpm(),
+                        new dev.lofilora.audio.analysis.TempoKey(choice.bpm(), 1, choice.tonic(), choice.mode(), 1).keyName()));
+                progress.advance(1, name);
+            }
+        }
+        progress.finish();
+        Json.write(config.metadataDir().resolve("sources.json"), sources);
+        return clips;
+    }
+
+    /** {@code styles} distinct presets, chosen deterministically from the seed. */
+    private List<StylePreset> pickStyles(List<StylePreset> all) {
+        List<StylePreset> pool = new ArrayList<>(all);
+        SplittableRandom r = new SplittableRandom(config.seed());
+        List<StylePreset> out = new ArrayList<>();
+        while (out.size() < Math.min(config.styles(), all.size())) out.add(pool.remove(r.nextInt(pool.size())));
+        return out;
+    }
+}

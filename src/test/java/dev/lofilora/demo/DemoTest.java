@@ -1,0 +1,55 @@
+package dev.lofilora.demo;
+
+import dev.lofilora.audio.io.WavFile;
+import dev.lofilora.audio.loudness.LoudnessMeter;
+import dev.lofilora.audio.loudness.LoudnessReport;
+import dev.lofilora.common.ConfigFiles;
+import dev.lofilora.common.ProgressListener;
+import dev.lofilora.dataset.hf.HfDatasetReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The embedded default end to end: synthesise → process → prompts → dataset, on a small setting. */
+class DemoTest {
+    @TempDir Path dir;
+
+    @Test
+    void runsEveryStageAndResumes() throws Exception {
+        DemoConfig config = new DemoConfig(dir, 2, 2, 8, 3, 1, 2, ConfigFiles.defaults());
+        DemoResult r = new Demo(config).run(ProgressListener.NONE);
+
+        assertEquals(4, r.clips().size());
+        assertEquals(4, r.process().totals().files());
+        assertTrue(r.process().allAccepted(), "every synthesised clip passes process");
+        List<Path> outputs;
+        try (Stream<Path> s = Files.walk(config.processedDir())) {
+            outputs = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+        }
+        assertEquals(4, outputs.size());
+        for (Path out : outputs) {
+            LoudnessReport l = LoudnessMeter.measure(WavFile.read(out));
+            assertEquals(-14.0, l.integratedLufs(), 0.1, out.toString());
+            assertTrue(l.truePeakItuDbtp() <= -1.0 && l.truePeakEbur128Dbtp() <= -1.0, out + " true peak " + l);
+            String stem = out.getFileName().toString().replace(".wav", "");
+            assertTrue(Files.exists(out.resolveSibling(stem + "_prompt.txt")));
+            assertEquals("[instrumental]", Files.readString(out.resolveSibling(stem + "_lyrics.txt")).strip());
+        }
+        assertEquals(1, r.prompts().guessed(), "the unlabelled clip gets a guessed style");
+
+        // both styles have two clips: stratification puts one of each into validation
+        assertEquals(2, r.dataset().manifest().train().tracks());
+        assertEquals(2, r.dataset().manifest().validation().tracks());
+        var rows = HfDatasetReader.readAll(config.finalDir().resolve("hf_dataset"));
+        assertEquals(2, rows.size());
+
+        DemoResult again = new Demo(config).run(ProgressListener.NONE);
+        assertEquals(4, again.process().totals().resumed(), "a second run skips the processed clips");
+    }
+}
