@@ -136,6 +136,26 @@ class HfDatasetWriterTest {
     }
 
     @Test
+    void theReaderRejectsTheArrowFileFormatNamingTheShard() throws Exception {
+        new HfDatasetWriter().write(dir, rows(2), 1);
+        Path shard = dir.resolve("data-00000-of-00001.arrow");
+        // rewrite the shard in the IPC *file* format ("ARROW1" magic), which load_from_disk cannot read either
+        try (RootAllocator alloc = new RootAllocator();
+             VectorSchemaRoot root = VectorSchemaRoot.create(AceStepSchema.schema("x"), alloc);
+             var ch = java.nio.channels.FileChannel.open(shard, java.nio.file.StandardOpenOption.WRITE,
+                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+             var w = new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+            root.setRowCount(0);
+            w.start();
+            w.writeBatch();
+            w.end();
+        }
+        assertEquals("ARROW1", new String(Files.readAllBytes(shard), 0, 6, StandardCharsets.US_ASCII));
+        var e = assertThrows(dev.lofilora.common.LofiException.class, () -> HfDatasetReader.readAll(dir));
+        assertTrue(e.getMessage().contains(shard + ": is in the Arrow IPC file format"), e.getMessage());
+    }
+
+    @Test
     void rowsFollowThePythonConvertersStripAndSplit() {
         AceStepRow r = AceStepRow.fromFiles("k", "/a/k.wav", "  a, b,c, , d\n", "\n[verse]\nla la\n\n");
         assertEquals(List.of("a", "b,c", "", "d"), r.tags()); // split(", ") keeps empty fields and "b,c"
