@@ -70,6 +70,11 @@ public final class HfDatasetReader {
         if (!Files.isRegularFile(shard)) {
             throw new LofiException(shard, "is listed in state.json but missing", "rebuild the dataset with `lofi dataset`");
         }
+        if (hasFileFormatMagic(shard)) {
+            // Checked up front: a stream reader would take "ARRO" for a message length and try to read ~1.3 GB.
+            throw new LofiException(shard, "is in the Arrow IPC file format (\"ARROW1\" magic), not the stream format",
+                    "HF load_from_disk reads only IPC streams; rebuild the dataset with `lofi dataset`");
+        }
         try (InputStream in = Files.newInputStream(shard);
              ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
@@ -88,6 +93,16 @@ public final class HfDatasetReader {
             throw new LofiException(shard, "is not a readable Arrow IPC stream: " + e.getMessage(),
                     "HF load_from_disk reads the IPC stream format; rebuild the dataset with `lofi dataset`", e);
         }
+    }
+
+    private static boolean hasFileFormatMagic(Path shard) {
+        byte[] head = new byte[6];
+        try (InputStream in = Files.newInputStream(shard)) {
+            if (in.readNBytes(head, 0, 6) < 6) return false;
+        } catch (IOException e) {
+            throw new LofiException(shard, "cannot be read: " + e.getMessage(), "check its permissions", e);
+        }
+        return new String(head, StandardCharsets.US_ASCII).equals("ARROW1");
     }
 
     private static AceStepRow row(VectorSchemaRoot root, int i) {

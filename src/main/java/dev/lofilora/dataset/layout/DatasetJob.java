@@ -147,9 +147,10 @@ public final class DatasetJob {
                 problems.add(t.promptFile(), "is empty (ACE-Step would train on an empty caption); write its tags or rerun lofi prompts");
             }
             Double seconds = duration(t, problems);
+            // The user's explicit choice first; the analysis guess of lofi prompts only where there is none.
             StyleAssignment a = mapping.get(t.key());
-            String style = a != null ? a.style()
-                    : t.source().style() != null && !t.source().style().isBlank() ? t.source().style() : NO_STYLE;
+            String style = t.source().style() != null && !t.source().style().isBlank() ? t.source().style()
+                    : a != null ? a.style() : NO_STYLE;
             if (prompt != null && lyrics != null) items.add(new Item(t, style, prompt, lyrics, seconds));
         }
         problems.throwIfAny("cannot build the dataset from " + config.processedDir(),

@@ -94,9 +94,10 @@ class HfDatasetWriterTest {
                 "_output_all_columns", "_split")) {
             assertEquals(refSt.get(k), state.get(k), k);
         }
-        // Python json.dump(indent=2) layout: "key": value, {} for empty objects.
-        String text = Files.readString(dir.resolve("state.json"));
-        assertTrue(text.contains("\"_format_kwargs\": {}"), text);
+        // Python json.dump(indent=2) layout: the files are byte-identical to the reference (but for the fingerprint).
+        assertEquals(Files.readString(ref), Files.readString(dir.resolve("dataset_info.json")));
+        assertEquals(Files.readString(refState).replace(refSt.get("_fingerprint").asText(), state.get("_fingerprint").asText()),
+                Files.readString(dir.resolve("state.json")));
     }
 
     @Test
@@ -133,6 +134,26 @@ class HfDatasetWriterTest {
             assertTrue(reader.loadNextBatch());
             assertEquals(4, reader.getVectorSchemaRoot().getRowCount());
         }
+    }
+
+    @Test
+    void theReaderRejectsTheArrowFileFormatNamingTheShard() throws Exception {
+        new HfDatasetWriter().write(dir, rows(2), 1);
+        Path shard = dir.resolve("data-00000-of-00001.arrow");
+        // rewrite the shard in the IPC *file* format ("ARROW1" magic), which load_from_disk cannot read either
+        try (RootAllocator alloc = new RootAllocator();
+             VectorSchemaRoot root = VectorSchemaRoot.create(AceStepSchema.schema("x"), alloc);
+             var ch = java.nio.channels.FileChannel.open(shard, java.nio.file.StandardOpenOption.WRITE,
+                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+             var w = new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+            root.setRowCount(0);
+            w.start();
+            w.writeBatch();
+            w.end();
+        }
+        assertEquals("ARROW1", new String(Files.readAllBytes(shard), 0, 6, StandardCharsets.US_ASCII));
+        var e = assertThrows(dev.lofilora.common.LofiException.class, () -> HfDatasetReader.readAll(dir));
+        assertTrue(e.getMessage().contains(shard + ": is in the Arrow IPC file format"), e.getMessage());
     }
 
     @Test

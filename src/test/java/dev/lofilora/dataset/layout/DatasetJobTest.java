@@ -7,6 +7,8 @@ import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
 import dev.lofilora.dataset.hf.AceStepRow;
 import dev.lofilora.dataset.hf.HfDatasetReader;
+import dev.lofilora.dataset.prompts.StyleAssignment;
+import dev.lofilora.dataset.prompts.StyleMappingFile;
 import dev.lofilora.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,13 +85,9 @@ class DatasetJobTest {
     @Test
     void aceStepReferenceTrackGivesTheConvertersRow() throws Exception {
         Path ref = SharedFiles.require("reference/acestep/data/test_track_001.mp3");
-        // The "processed" layout. At merge time `lofi process` (mp3 → wav) goes in front of this step.
-        Path cat = Files.createDirectories(processed().resolve("rap"));
-        for (String f : List.of("test_track_001.mp3", "test_track_001_prompt.txt", "test_track_001_lyrics.txt")) {
-            Files.copy(ref.resolveSibling(f), cat.resolve(f));
-        }
         DatasetFixtures.writeSources(metadata(), List.of(
                 DatasetFixtures.entry("test_track_001", "rap", null, "ACE-Step", "Apache-2.0")));
+        String audioName = processedFromReference(ref);
         Path configDir = Files.createDirectories(tmp.resolve("config"));
         Files.writeString(configDir.resolve(LicensePolicy.FILE), "{\"allowed_licenses\": [\"Apache-2.0\"]}");
         LicensePolicy policy = LicensePolicy.load(ConfigFiles.in(configDir));
@@ -103,7 +100,7 @@ class DatasetJobTest {
         assertEquals(2, rows.size());
         for (AceStepRow row : rows) {
             assertEquals("test_track_001", row.keys());
-            assertEquals(out().toAbsolutePath().normalize().resolve("test_track_001.mp3").toString(), row.filename());
+            assertEquals(out().toAbsolutePath().normalize().resolve(audioName).toString(), row.filename());
             // convert2hf_dataset.py: prompt = f.read().strip(); tags = prompt.split(", ")
             assertEquals(List.of(prompt.strip().split(Pattern.quote(", "), -1)), row.tags());
             assertEquals(List.of("articulate", "spoken word", "young adult", "rap music", "female", "clear",
@@ -118,6 +115,36 @@ class DatasetJobTest {
         JsonNode manifest = Json.readTree(out().resolve("manifest.json"));
         assertEquals(1, manifest.path("train").path("unknown_duration").asInt()); // mp3: never decoded here
         assertTrue(manifest.path("warnings").get(0).asText().contains("validation split is empty"));
+    }
+
+    /**
+     * Puts ACE-Step's sample track into the processed layout ({@code processed/rap/}) with its prompt and lyrics
+     * files, and returns the audio file's name. Today the mp3 is copied as is; once {@code lofi process} is merged,
+     * this is the one place to run it on the mp3 instead (the dataset would then hold {@code test_track_001.wav}).
+     */
+    private String processedFromReference(Path mp3) throws IOException {
+        Path cat = Files.createDirectories(processed().resolve("rap"));
+        for (String f : List.of("test_track_001.mp3", "test_track_001_prompt.txt", "test_track_001_lyrics.txt")) {
+            Files.copy(mp3.resolveSibling(f), cat.resolve(f));
+        }
+        return "test_track_001.mp3";
+    }
+
+    @Test
+    void stylesComeFromSourcesJsonThenFromTheGuessesOfLofiPrompts() throws Exception {
+        var entries = DatasetFixtures.library(processed(), metadata(), new String[] {"chillhop"}, new int[] {4});
+        entries.get(0).remove("style");
+        entries.get(1).remove("style");
+        DatasetFixtures.writeSources(metadata(), entries);
+        // lofi prompts guessed chillhop_0; its mapping also (stale) says jazzhop for chillhop_2, whose sources.json says chillhop
+        StyleMappingFile.write(metadata().resolve(StyleMappingFile.NAME), Map.of(
+                "chillhop_0", new StyleAssignment("sleep_lofi", StyleAssignment.FROM_ANALYSIS, 0.4, true, 60.0, 0.5, "C major", 0.6),
+                "chillhop_2", new StyleAssignment("jazzhop", StyleAssignment.FROM_SOURCES, 1, false, null, null, null, null)));
+        var m = new DatasetJob(config(), ProgressListener.NONE).run().manifest();
+        Map<String, String> style = new HashMap<>();
+        for (var t : m.tracks()) style.put(t.key(), t.style());
+        assertEquals(Map.of("chillhop_0", "sleep_lofi", "chillhop_1", DatasetJob.NO_STYLE, "chillhop_2", "chillhop",
+                "chillhop_3", "chillhop"), style);
     }
 
     @Test
@@ -280,7 +307,4 @@ class DatasetJobTest {
         for (var t : m.tracks()) if (t.split().equals("validation")) keys.add(t.key());
         return keys;
     }
-
-    @SuppressWarnings("unused")
-    private static String join(String... parts) { return String.join(",", Arrays.asList(parts)); }
 }
