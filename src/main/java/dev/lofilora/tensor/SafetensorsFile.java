@@ -27,8 +27,7 @@ import java.util.Map;
  * (a misaligned file from some other writer) it returns a copy. Views are backed by a private mapping: writing into
  * one never reaches the file, but changes what later views of the same bytes see in this process — clone before
  * modifying in place. Zero-size tensors are fresh empty tensors. Data is little-endian, which is this platform's order
- * (linux-x86_64). A BOOL tensor whose bytes are not all 0 or 1 is
- * refused ({@link SafetensorsException}) when it is read.
+ * (linux-x86_64). A BOOL tensor whose bytes are not all 0 or 1 is refused ({@link SafetensorsException}) when read.
  *
  * <p>The file must not be modified or truncated while it is mapped: as with any memory-mapped file, a page that
  * disappears under a view makes the process fail (SIGBUS) on access.
