@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,10 +41,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Method (an upper bound, chosen because libtorch's profiler results are not reachable from the Java presets):
  * <ol>
- *   <li>{@link #forward}: the mean time F of one full forward, as a user runs it (no capture, per-block scopes).</li>
+ *   <li>{@link #forward}: the mean time F of one full forward, as a user runs it (no capture, per-block scopes),
+ *       with 1 and 2 libtorch intra-op threads.</li>
  *   <li>N, the number of native objects (tensors, scalars, options, vectors — every JNI call that returns an owned
- *       object) one forward creates, counted with JavaCPP's {@link Pointer#totalCount()} inside a scope; printed at
- *       setup. It counts every ATen op issued from Java plus the small argument objects.</li>
+ *       object) one forward creates, counted with JavaCPP's {@link Pointer#totalCount()} inside a scope with the
+ *       per-block scopes turned off (so nothing is released before it is counted); printed at setup. It counts every ATen op issued from Java plus the small argument objects.</li>
  *   <li>{@link #perOpOverhead}: the cost c of one out-of-place op on a 4-element tensor inside a
  *       {@link PointerScope} — JNI transition, Java and native allocation of the result, deallocator registration,
  *       release at scope close, plus libtorch's own dispatcher and a negligible kernel.</li>
@@ -85,8 +87,13 @@ public class TransformerForwardBenchmark {
         long forwards;
         long forwardNanos;
 
+        /** libtorch intra-op threads (the CI machine has 2 cores, often shared with other work). */
+        @Param({"1", "2"})
+        int threads;
+
         @Setup(Level.Trial)
         public void setUp() {
+            torch.set_num_threads(threads);
             model = new ACEStepTransformer2DModel(midConfig(), false);
             Map<String, Tensor> w = RandomWeights.stateDict(model, 42);
             model.loadStateDict(w.keySet(), w::get, Devices.cpu(), ScalarType.Float, true);
@@ -115,8 +122,10 @@ public class TransformerForwardBenchmark {
             System.out.println("\n[TransformerForward] native objects created per forward N = " + objectsPerForward);
         }
 
+        /** An active capture that keeps nothing: it turns the per-block scopes off, so every object stays counted. */
         void runUnscoped() {
-            model.forward(latents, latentMask, text, textMask, speaker, lyrics, lyricMask, timestep, false, Capture.NONE);
+            Capture countAll = (name, t) -> { };
+            model.forward(latents, latentMask, text, textMask, speaker, lyrics, lyricMask, timestep, false, countAll);
         }
 
         double run() {
@@ -136,8 +145,8 @@ public class TransformerForwardBenchmark {
         public void report() {
             double perOp = measurePerOpNanos(200_000);
             double forward = forwardNanos / (double) Math.max(1, forwards);
-            System.out.printf("%n[TransformerForward] forward %.1f ms, N = %d, per-op overhead %.2f µs, "
-                            + "Java/JNI/allocation share ≤ %.2f %%%n", forward / 1e6, objectsPerForward, perOp / 1e3,
+            System.out.printf("%n[TransformerForward] threads %d: forward %.1f ms, N = %d, per-op overhead %.2f µs, "
+                            + "Java/JNI/allocation share ≤ %.2f %%%n", threads, forward / 1e6, objectsPerForward, perOp / 1e3,
                     100 * objectsPerForward * perOp / forward);
             model.close();
         }

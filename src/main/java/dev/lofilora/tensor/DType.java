@@ -11,16 +11,16 @@ import java.util.Set;
  * gets a clear "unsupported dtype" error instead of "unknown dtype".
  */
 public enum DType {
-    BOOL("BOOL", 1, ScalarType.Bool),
-    U8("U8", 1, ScalarType.Byte),
-    I8("I8", 1, ScalarType.Char),
-    I16("I16", 2, ScalarType.Short),
-    I32("I32", 4, ScalarType.Int),
-    I64("I64", 8, ScalarType.Long),
-    F16("F16", 2, ScalarType.Half),
-    BF16("BF16", 2, ScalarType.BFloat16),
-    F32("F32", 4, ScalarType.Float),
-    F64("F64", 8, ScalarType.Double);
+    BOOL("BOOL", 1, ScalarType.Bool, 0),
+    U8("U8", 1, ScalarType.Byte, 1),
+    I8("I8", 1, ScalarType.Char, 2),
+    I16("I16", 2, ScalarType.Short, 3),
+    I32("I32", 4, ScalarType.Int, 6),
+    I64("I64", 8, ScalarType.Long, 9),
+    F16("F16", 2, ScalarType.Half, 4),
+    BF16("BF16", 2, ScalarType.BFloat16, 5),
+    F32("F32", 4, ScalarType.Float, 7),
+    F64("F64", 8, ScalarType.Double, 8);
 
     /** Valid safetensors dtype names that this project does not support. */
     public static final Set<String> UNSUPPORTED_NAMES = Set.of(
@@ -30,12 +30,21 @@ public enum DType {
     private final String safetensorsName;
     private final int byteSize;
     private final ScalarType scalarType;
+    private final int writeRank;
 
-    DType(String safetensorsName, int byteSize, ScalarType scalarType) {
+    DType(String safetensorsName, int byteSize, ScalarType scalarType, int writeRank) {
         this.safetensorsName = safetensorsName;
         this.byteSize = byteSize;
         this.scalarType = scalarType;
+        this.writeRank = writeRank;
     }
+
+    /**
+     * The position of this dtype in the reference implementation's {@code Dtype} enum ({@code safetensors/src/
+     * tensor.rs}: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64 among ours), which is in increasing alignment
+     * order. Writers sort by it, descending, then by name, so every tensor lands element-aligned.
+     */
+    public int writeRank() { return writeRank; }
 
     /** The name used in a safetensors header ("F32", "BF16", ...). */
     public String safetensorsName() { return safetensorsName; }

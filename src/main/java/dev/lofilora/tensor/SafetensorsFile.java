@@ -27,8 +27,10 @@ import java.util.Map;
  * (a misaligned file from some other writer) it returns a copy. Views are backed by a private mapping: writing into
  * one never reaches the file, but changes what later views of the same bytes see in this process — clone before
  * modifying in place. Zero-size tensors are fresh empty tensors. Data is little-endian, which is this platform's order
- * (linux-x86_64). A BOOL tensor whose bytes are not all 0 or 1 is
- * refused ({@link SafetensorsException}) when it is read.
+ * (linux-x86_64). A BOOL tensor whose bytes are not all 0 or 1 is refused ({@link SafetensorsException}) when read.
+ *
+ * <p>The file must not be modified or truncated while it is mapped: as with any memory-mapped file, a page that
+ * disappears under a view makes the process fail (SIGBUS) on access.
  *
  * <p>The views hold their own reference to the mapped storage, so they stay valid after {@link #close()}; the file is
  * unmapped when the last of them is freed. Reading from several threads is safe; {@code close} must not race reads.
@@ -54,9 +56,16 @@ public final class SafetensorsFile implements TensorSource {
                     "give the path of a .safetensors file");
         }
         SafetensorsHeader header = SafetensorsHeader.read(file);
-        Tensor mapped = torch.from_file(file.toAbsolutePath().toString(), new BoolOptional(false),
-                new LongOptional(header.fileLength),
-                new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Byte)));
+        Tensor mapped;
+        try {
+            mapped = torch.from_file(file.toAbsolutePath().toString(), new BoolOptional(false),
+                    new LongOptional(header.fileLength),
+                    new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Byte)));
+        } catch (RuntimeException e) {
+            // e.g. the file shrank between the header check and the mapping, or mmap failed
+            throw new SafetensorsException(file, "cannot be memory-mapped: " + e.getMessage(),
+                    "check that the file is not being written or truncated by another process", e);
+        }
         // Own one reference: a PointerScope the caller happens to be in must not free the mapping under us.
         mapped.retainReference();
         return new SafetensorsFile(file, header, mapped);

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Writes safetensors files the way the reference (Rust) writer does, so the output is byte-for-byte deterministic:
  * <ul>
- *   <li>tensors sorted by descending element size (alignment), then by name;</li>
+ *   <li>tensors sorted by descending dtype in the reference's order ({@link DType#writeRank()}: I64, F64, F32, I32,
+ *       BF16, F16, I16, I8, U8, BOOL — descending alignment), then by name;</li>
  *   <li>{@code __metadata__} first in the header (only when there is metadata), then the tensors in data order;</li>
  *   <li>the header padded with spaces so that {@code 8 + N} is a multiple of 8, which with the sort above puts every
  *       tensor at an absolute offset aligned to its element size (readers can map it without copying);</li>
@@ -78,7 +79,7 @@ public final class SafetensorsWriter {
                 throw new IllegalArgumentException("tensor \"" + e.getKey() + "\" is null or undefined");
             }
         }
-        sorted.sort(Comparator.<Map.Entry<String, Tensor>>comparingInt(e -> -dtypeOf(e.getKey(), e.getValue()).byteSize())
+        sorted.sort(Comparator.<Map.Entry<String, Tensor>>comparingInt(e -> -dtypeOf(e.getKey(), e.getValue()).writeRank())
                 .thenComparing(Map.Entry::getKey));
         List<Entry> entries = new ArrayList<>();
         long offset = 0;

@@ -94,6 +94,42 @@ class GoldenSafetensorsTest {
         }
     }
 
+    /**
+     * Rewriting a golden file with {@link SafetensorsWriter} gives the same tensor order, offsets, header length
+     * (padding) and data bytes. The one allowed difference is where {@code __metadata__} sits in the header: the
+     * goldens' writer put it last, ours puts it first (both valid; readers do not care).
+     */
+    @Test
+    void rewritingGoldenFilesReproducesTheReferenceWriterLayout(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        // All-F32 files: the goldens' writer sorted by name only, which for one dtype is the reference order too.
+        for (String rel : List.of("golden/acestep/A/weights.safetensors", "golden/acestep/A/lora.safetensors",
+                "golden/codecs/A/dcae/weights.safetensors", "golden/codecs/A/vocoder/weights.safetensors")) {
+            Path golden = SharedFiles.require(rel);
+            Path copy = tmp.resolve(golden.getFileName() + "." + rel.hashCode());
+            try (SafetensorsFile f = SafetensorsFile.open(golden)) {
+                Map<String, Tensor> all = new java.util.LinkedHashMap<>();
+                for (String n : f.names()) all.put(n, f.tensor(n));
+                SafetensorsWriter.write(copy, all, f.metadata());
+            }
+            byte[] a = Files.readAllBytes(golden);
+            byte[] b = Files.readAllBytes(copy);
+            assertEquals(a.length, b.length, rel);
+            long n = java.nio.ByteBuffer.wrap(a, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, 0, 8), java.util.Arrays.copyOfRange(b, 0, 8), rel + " header length");
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, 8 + (int) n, a.length),
+                    java.util.Arrays.copyOfRange(b, 8 + (int) n, b.length), rel + " data bytes");
+            JsonNode ha = Json.MAPPER.readTree(new String(a, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode hb = Json.MAPPER.readTree(new String(b, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(ha, hb, rel + " header content");
+            List<String> ka = new ArrayList<>();
+            List<String> kb = new ArrayList<>();
+            ha.fieldNames().forEachRemaining(k -> { if (!k.equals("__metadata__")) ka.add(k); });
+            hb.fieldNames().forEachRemaining(k -> { if (!k.equals("__metadata__")) kb.add(k); });
+            assertEquals(ka, kb, rel + " tensor order");
+        }
+    }
+
     private static String torchName(DType d) {
         return switch (d) {
             case F32 -> "float32"; case F64 -> "float64"; case I64 -> "int64"; case BF16 -> "bfloat16";

@@ -112,6 +112,8 @@ class SafetensorsRoundTripTest {
         JsonNode root = new ObjectMapper().readTree(header);
         List<String> keys = new ArrayList<>();
         root.fieldNames().forEachRemaining(keys::add);
+        // The reference writer's order: dtype descending as in its Dtype enum (I64 > F64 > F32 > BF16 > F16 > BOOL),
+        // then name.
         assertEquals(List.of("__metadata__", "y_i64", "z_f64", "a_f32", "a_bf16", "c_f16", "b_bool"), keys);
         assertTrue(header.substring(header.lastIndexOf('}') + 1).isBlank(), "padding is spaces");
 
@@ -124,6 +126,37 @@ class SafetensorsRoundTripTest {
                 assertTrue(f.isZeroCopy(name), name);
             }
             assertEquals(bytes.length, f.fileLength());
+        }
+    }
+
+    @Test
+    void emptyFilesAndUnusualNamesRoundTrip() {
+        Path empty = tmp.resolve("empty.safetensors");
+        SafetensorsWriter.write(empty, Map.of(), Map.of("note", "nothing here"));
+        try (SafetensorsFile f = SafetensorsFile.open(empty)) {
+            assertTrue(f.names().isEmpty());
+            assertEquals("nothing here", f.metadata().get("note"));
+        }
+        String odd = "naïve \"quoted\" \\ name/with.dots 名前";
+        Path file = tmp.resolve("names.safetensors");
+        SafetensorsWriter.write(file, Map.of(odd, sample(DType.F32, 1, 2)), Map.of("ключ", "значение \"x\""));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertEquals(List.of(odd), f.names());
+            assertEquals("значение \"x\"", f.metadata().get("ключ"));
+        }
+    }
+
+    @Test
+    void everyDtypeIsPlacedInTheReferenceWritersOrder() {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        for (DType d : DType.values()) t.put("t" + d.ordinal(), sample(d, d.ordinal(), 3));
+        Path file = tmp.resolve("ranks.safetensors");
+        SafetensorsWriter.write(file, t, null);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            List<DType> order = f.names().stream().map(n -> f.info(n).dtype()).toList();
+            assertEquals(List.of(DType.I64, DType.F64, DType.F32, DType.I32, DType.BF16, DType.F16, DType.I16, DType.I8,
+                    DType.U8, DType.BOOL), order);
+            for (String n : f.names()) assertTrue(f.isZeroCopy(n), n);
         }
     }
 

@@ -102,8 +102,7 @@ public final class ACEStepTransformer2DModel extends Module {
 
     /** The floating dtype of the parameters (fp32 while still on meta). */
     public ScalarType dtype() {
-        return proj_in.early_conv_layers.get(0) instanceof dev.lofilora.nn.Conv2d c
-                ? c.weight.value().scalar_type() : ScalarType.Float;
+        return timestep_embedder.linear_1.weight.value().scalar_type();
     }
 
     /** The device of the parameters (meta before loading). */

@@ -22,7 +22,9 @@ import java.util.Map;
  * fp32 (DESIGN.md §3.4). Off for conformance (the goldens use the unrounded fp32 cache).
  *
  * <p>Tables are computed on demand per device and cached (held outside any caller's {@code PointerScope});
- * {@link #close()} frees them. Rows are position-wise identical to slicing the original 32768-row cache.
+ * {@link #close()} frees them. Rows are position-wise identical to slicing the original 32768-row cache. Beyond
+ * {@code max_position} (32768 frames, about 50 minutes) the original rebuilds its cache in the input's dtype; here the
+ * rows stay fp32 — identical for fp32 models, marginally more precise for bf16 ones.
  */
 public final class RotaryEmbedding implements AutoCloseable {
     private final int dim;
