@@ -204,7 +204,9 @@ public final class AudioDecoder {
                 if (declared > maxSeconds + 1.0 && reliableDuration()) {
                     throw new TooLongException(file, declared, maxSeconds, false);
                 }
-                long expected = declared > 0 ? (long) (declared * rate * 1.01) + 8192 : rate * 60L;
+                // Sized to the declared length exactly: most containers state it to the sample, and a final trim
+                // (or a growth) would copy every sample once more.
+                long expected = declared > 0 ? Math.round(declared * rate) : rate * 60L;
                 sink = new SampleSink(outChannels, (int) Math.min(expected, Math.min(maxFrames + 8192, Integer.MAX_VALUE - 16)));
 
                 pkt = av_packet_alloc();

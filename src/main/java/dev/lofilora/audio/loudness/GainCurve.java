@@ -2,10 +2,16 @@ package dev.lofilora.audio.loudness;
 
 /**
  * Builds the limiter's gain curve in place from a peak envelope (see {@link TruePeakLimiter}): required gain,
- * look-ahead minimum hold, exponential release, two moving averages. Every step is O(n) with no allocation beyond
- * two arrays of the look-ahead length.
+ * look-ahead minimum hold, exponential release, two moving averages.
+ *
+ * <p>Limiting is sparse in practice (a few thousand samples above the ceiling in a three-minute track), so the work
+ * follows the samples that need it: the hold stamps each one's window when that is cheaper than a full sliding
+ * minimum, and the release and smoothing pass jumps over stretches where the gain is exactly 1.
  */
 final class GainCurve {
+    /** Gain reductions smaller than this (about 9e-6 dB) end the release: the gain snaps back to exactly 1. */
+    static final double SNAP = 1e-6;
+
     private GainCurve() {}
 
     /**
@@ -16,35 +22,45 @@ final class GainCurve {
      */
     static void build(float[] envelope, float target, int box, double release) {
         float[] g = envelope;
-        for (int i = 0; i < g.length; i++) g[i] = g[i] > target ? target / g[i] : 1f;
-        forwardMin(g, 2 * box - 1);
-        // release: gain reduction decays exponentially; the attack is already in the hold
-        double r = 1.0;
-        for (int i = 0; i < g.length; i++) {
-            double rel = 1.0 - (1.0 - r) * release;
-            r = Math.min(g[i], rel);
-            if (r > 1.0 - 1e-9) r = 1.0;
-            g[i] = (float) r;
+        int n = g.length;
+        int active = 0;
+        for (int i = 0; i < n; i++) {
+            float e = g[i];
+            if (e > target) { g[i] = target / e; active++; } else g[i] = 1f;
         }
-        movingAverage(g, box);
-        movingAverage(g, box);
+        if (active == 0) return;
+        int w = 2 * box - 1;
+        if ((long) active * w <= 4L * n) stampMin(g, w, active); else forwardMin(g, w);
+        releaseAndSmooth(g, box, release);
+    }
+
+    /** As {@link #forwardMin} for few values under 1: each one lowers the w positions whose window holds it. */
+    static void stampMin(float[] g, int w, int active) {
+        int[] idx = new int[active];
+        float[] val = new float[active];
+        int k = 0;
+        for (int i = 0; i < g.length && k < active; i++) if (g[i] < 1f) { idx[k] = i; val[k] = g[i]; k++; }
+        for (int j = 0; j < k; j++) {
+            float v = val[j];
+            for (int p = Math.max(0, idx[j] - w + 1); p <= idx[j]; p++) if (g[p] > v) g[p] = v;
+        }
     }
 
     /** In place: g[i] = min(g[i .. i + w - 1]) (values past the end count as 1), with a monotonic deque. */
     static void forwardMin(float[] g, int w) {
         if (w <= 1) return;
         int n = g.length;
-        int[] deque = new int[w + 1];
-        // ring-buffer deque of indices with increasing values; scanning backwards gives the forward window
+        int cap = w + 1;
+        int[] deque = new int[cap];
+        float[] window = new float[cap]; // values of the indices in the deque (g is overwritten while scanning)
         int head = 0, size = 0;
-        float[] window = new float[w + 1]; // values of the indices in the deque (g is overwritten while scanning)
+        // scanning backwards turns the forward window into a trailing one
         for (int i = n - 1; i >= 0; i--) {
             float v = g[i];
-            // drop indices that left the window [i, i + w - 1]
-            while (size > 0 && deque[head] > i + w - 1) { head = (head + 1) % deque.length; size--; }
+            while (size > 0 && deque[head] > i + w - 1) { head = (head + 1) % cap; size--; }
             // drop larger values from the back: they can never be the minimum again
-            while (size > 0 && window[(head + size - 1) % deque.length] >= v) size--;
-            int slot = (head + size) % deque.length;
+            while (size > 0 && window[(head + size - 1) % cap] >= v) size--;
+            int slot = (head + size) % cap;
             deque[slot] = i;
             window[slot] = v;
             size++;
@@ -53,27 +69,49 @@ final class GainCurve {
     }
 
     /**
-     * In place: g[i] = mean(g[i - L + 1 .. i]) with values before the start counted as g[0] (so a reduction needed
-     * in the first samples is already in place at sample 0: the look-ahead cannot reach before the file).
+     * In place, one pass: r[i] = min(h[i], 1 - (1 - r[i-1]) * release), then two moving averages of {@code box}
+     * samples (values before the start count as the first value, so a reduction needed in the first samples is
+     * already in place at sample 0). Stretches where everything is exactly 1 are skipped.
      */
-    static void movingAverage(float[] g, int length) {
-        if (length <= 1 || g.length == 0) return;
-        float[] ring = new float[length];
-        java.util.Arrays.fill(ring, g[0]);
-        double sum = 0;
-        for (float f : ring) sum += f;
+    static void releaseAndSmooth(float[] g, int box, double release) {
+        int n = g.length;
+        if (n == 0) return;
+        double first = g[0];
+        double[] ring1 = new double[box], ring2 = new double[box];
+        java.util.Arrays.fill(ring1, first);
+        java.util.Arrays.fill(ring2, first);
+        double sum1 = first * box, sum2 = first * box;
+        int ones1 = first == 1.0 ? box : 0, ones2 = ones1; // trailing exact ones written into each ring
+        double r = 1.0, inv = 1.0 / box; // multiply, not divide: a division per sample dominated this loop
         int pos = 0;
-        for (int i = 0; i < g.length; i++) {
-            float v = g[i];
-            sum += v - ring[pos];
-            ring[pos] = v;
-            pos = pos + 1 == length ? 0 : pos + 1;
-            if ((i & 4095) == 4095) { // exact re-sum now and then so rounding cannot drift
-                sum = 0;
-                for (float f : ring) sum += f;
+        int sinceResync = 0;
+        for (int i = 0; i < n; i++) {
+            if (r == 1.0 && ones1 >= box && ones2 >= box && g[i] == 1f) {
+                // idle: every ring holds exact ones; the output stays 1 until the hold drops again
+                int j = i + 1;
+                while (j < n && g[j] == 1f) j++;
+                i = j - 1;
+                continue;
             }
-            // a window of exact ones stays exactly 1, so untouched stretches pass bit-identical
-            g[i] = sum >= length ? 1f : (float) (sum / length);
+            r = Math.min(g[i], 1.0 - (1.0 - r) * release);
+            if (r > 1.0 - SNAP) r = 1.0;
+            sum1 += r - ring1[pos];
+            ring1[pos] = r;
+            ones1 = r == 1.0 ? ones1 + 1 : 0;
+            if (ones1 >= box) sum1 = box; // the ring is all ones: drop accumulated rounding
+            double s1 = sum1 >= box ? 1.0 : sum1 * inv;
+            sum2 += s1 - ring2[pos];
+            ring2[pos] = s1;
+            ones2 = s1 == 1.0 ? ones2 + 1 : 0;
+            if (ones2 >= box) sum2 = box;
+            pos = pos + 1 == box ? 0 : pos + 1;
+            if (++sinceResync == 4096) { // re-sum exactly now and then so rounding cannot drift
+                sinceResync = 0;
+                sum1 = 0;
+                sum2 = 0;
+                for (int k = 0; k < box; k++) { sum1 += ring1[k]; sum2 += ring2[k]; }
+            }
+            g[i] = sum2 >= box ? 1f : (float) (sum2 * inv);
         }
     }
 }

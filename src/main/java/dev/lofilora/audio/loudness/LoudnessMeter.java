@@ -69,18 +69,18 @@ public final class LoudnessMeter {
     static double[] peaks(AudioBuffer audio) {
         TruePeakFilter eb = TruePeakFilter.ebur128(audio.sampleRate());
         double sample = 0, itu = 0, ebur = 0;
-        float[][] bm = new float[audio.channels()][];
+        BlockStats[] bs = new BlockStats[audio.channels()];
         for (int c = 0; c < audio.channels(); c++) {
-            bm[c] = TruePeakFilter.blockMax(audio.samples()[c]);
-            sample = Math.max(sample, bm[c][bm[c].length - 1]);
+            bs[c] = BlockStats.of(audio.samples()[c]);
+            sample = Math.max(sample, bs[c].peak);
         }
         // Start both searches at the global sample peak: a channel's interpolation can only matter above it.
         itu = sample;
         ebur = sample;
         for (int c = 0; c < audio.channels(); c++) {
             float[] x = audio.samples()[c];
-            itu = ITU.peak(x, bm[c], itu);
-            if (eb != null) ebur = eb.peak(x, bm[c], ebur);
+            itu = ITU.peak(x, bs[c], itu);
+            if (eb != null) ebur = eb.peak(x, bs[c], ebur);
         }
         return new double[] {sample, itu, ebur};
     }

@@ -14,14 +14,15 @@ package dev.lofilora.audio.loudness;
  * changes readings by far less than 0.001 dB.</li>
  * </ul>
  *
- * <p>Speed: a block of outputs can only exceed {@code boundGain * max|x|} over the samples it reads
- * ({@code boundGain} = the largest sum of |h| over one phase). Blocks whose bound cannot beat the running maximum
- * (or the limiter's threshold) are skipped; this is exact, not an approximation. Immutable and thread-safe.
+ * <p>Speed: the filters are only run where they could matter, with an exact bound per block of
+ * {@link BlockStats#BLOCK} outputs. With lo..hi the range of the samples the block reads, c = (hi + lo) / 2 and
+ * r = (hi - lo) / 2, every output satisfies |y| <= |sum h| |c| + (sum |h|) r, and also |y| <= (sum |h|) max(|lo|, |hi|).
+ * The first form is tight where the waveform is smooth (bass, kick drums: where music peaks), the second where it is
+ * not. A block is skipped when its bound cannot beat the running maximum (or the limiter's threshold); the blocks
+ * with the highest bounds are scanned first so the running maximum is near its final value early. Immutable and
+ * thread-safe.
  */
 final class TruePeakFilter {
-    /** Samples per block for the max-|x| table used by the skip bound; must be at least {@link #length}. */
-    static final int BLOCK = 64;
-
     // ITU-R BS.1770-5 Annex 2, phase 0 and phase 1; phase 3 = phase 0 reversed, phase 2 = phase 1 reversed.
     private static final double[] ITU_PHASE0 = {0.0017089843750, 0.0109863281250, -0.0196533203125,
             0.0332031250000, -0.0594482421875, 0.1373291015625, 0.9721679687500, -0.1022949218750,
@@ -29,13 +30,18 @@ final class TruePeakFilter {
     private static final double[] ITU_PHASE1 = {-0.0291748046875, 0.0292968750000, -0.0517578125000,
             0.0891113281250, -0.1665039062500, 0.4650878906250, 0.7797851562500, -0.2003173828125,
             0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375};
+    /** Bounds are scaled up by this so that rounding in them can never skip a block that holds the maximum. */
+    private static final double SAFETY = 1.0 + 1e-5; // covers the float arithmetic of the bound pass
 
     private final int factor;
     private final int length;
+    /** Input blocks before an output block that its outputs read (1 for 4x, 2 for libebur128's 2x at 96 kHz). */
+    private final int lookback;
     private final double[][] phases;
     /** Time of each kept phase's output relative to its input index n, in input samples (negative: a delay). */
     private final double[] offsets;
-    private final double boundGain;
+    private final double absSum;
+    private final double sumMax;
 
     private TruePeakFilter(int factor, double[][] allPhases, double delayInOversampled) {
         this.factor = factor;
@@ -44,22 +50,24 @@ final class TruePeakFilter {
         this.phases = new double[kept][];
         this.offsets = new double[kept];
         int len = 0;
-        double bound = 0;
+        double a = 0, s = 0;
         int i = 0;
         for (int p = 0; p < allPhases.length; p++) {
             double[] h = allPhases[p];
             if (isPureDelay(h)) continue;
             phases[i] = h;
             offsets[i] = (p - delayInOversampled) / factor;
-            double s = 0;
-            for (double c : h) s += Math.abs(c);
-            bound = Math.max(bound, s);
+            double abs = 0, sum = 0;
+            for (double c : h) { abs += Math.abs(c); sum += c; }
+            a = Math.max(a, abs);
+            s = Math.max(s, Math.abs(sum));
             len = Math.max(len, h.length);
             i++;
         }
         this.length = len;
-        // A hair above 1 so that rounding in the bound can never skip a block that holds the maximum.
-        this.boundGain = bound * (1.0 + 1e-9);
+        this.lookback = (len - 1 + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+        this.absSum = a * SAFETY;
+        this.sumMax = s * SAFETY;
     }
 
     /** The BS.1770 Annex 2 48-tap, 4-phase interpolator (used at every sample rate). */
@@ -99,9 +107,6 @@ final class TruePeakFilter {
         return c;
     }
 
-    /** Input samples each output reads (the filter's span). */
-    int length() { return length; }
-
     private static boolean isPureDelay(double[] h) {
         int nonZero = 0;
         boolean one = false;
@@ -112,82 +117,110 @@ final class TruePeakFilter {
         return nonZero == 1 && one;
     }
 
-    /** max|x| per {@link #BLOCK} samples, and the overall sample peak in the last slot. */
-    static float[] blockMax(float[] x) {
-        int blocks = (x.length + BLOCK - 1) / BLOCK;
-        float[] m = new float[blocks + 1];
-        float peak = 0;
-        for (int b = 0; b < blocks; b++) {
-            int s = b * BLOCK, e = Math.min(s + BLOCK, x.length);
-            float v = 0;
-            for (int i = s; i < e; i++) {
-                float a = Math.abs(x[i]);
-                if (a > v) v = a;
-            }
-            m[b] = v;
-            if (v > peak) peak = v;
-        }
-        m[blocks] = peak;
-        return m;
+    /** Output blocks: the flushed output runs to index x.length + length - 2. */
+    private int outputBlocks(int frames) {
+        return (frames + length - 1 + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
     }
 
-    /**
-     * The largest |interpolated output| of {@code x}, or {@code floor} if none is larger.
-     *
-     * @param blockMax {@link #blockMax(float[])} of x
-     */
-    double peak(float[] x, float[] blockMax, double floor) {
+    /** An upper bound of |output| over output block b (outputs b*BLOCK .. b*BLOCK+BLOCK-1). */
+    private double bound(BlockStats s, int b) {
+        int n = s.blocks();
+        // the block reads its own input block and the tail of the previous ones; zeros outside the signal
+        float hi = b < n ? s.max[b] : 0f, lo = b < n ? s.min[b] : 0f;
+        if (b >= n) { hi = Math.max(hi, 0f); lo = Math.min(lo, 0f); }
+        for (int j = b - lookback; j < b; j++) {
+            if (j >= 0 && j < n) { hi = Math.max(hi, s.max[j]); lo = Math.min(lo, s.min[j]); }
+            else { hi = Math.max(hi, 0f); lo = Math.min(lo, 0f); }
+        }
+        double mid = 0.5 * ((double) hi + lo), half = 0.5 * ((double) hi - lo);
+        double smooth = sumMax * Math.abs(mid) + absSum * half;
+        double any = absSum * Math.max(hi, -lo);
+        return Math.min(smooth, any);
+    }
+
+    /** The largest |interpolated output| of {@code x}, or {@code floor} if none is larger. */
+    double peak(float[] x, BlockStats s, double floor) {
+        float[] bounds = bounds(x, s);
+        float top = 0;
+        for (float v : bounds) top = Math.max(top, v);
         double best = floor;
-        int outEnd = x.length + length - 1;
-        int inBlocks = blockMax.length - 1;
-        for (int s = 0, b = 0; s < outEnd; s += BLOCK, b++) {
-            double local = Math.max(b < inBlocks ? blockMax[b] : 0f, b > 0 && b - 1 < inBlocks ? blockMax[b - 1] : 0f);
-            if (local * boundGain <= best) continue;
-            int e = Math.min(s + BLOCK, outEnd);
-            for (double[] h : phases) {
-                double m = s >= length - 1 && e <= x.length ? maxAbsInterior(x, h, s, e) : maxAbsEdge(x, h, s, e);
-                if (m > best) best = m;
-            }
+        // first the most promising blocks, so that the running maximum prunes the rest
+        float early = top * 0.97f;
+        for (int b = 0; b < bounds.length; b++) {
+            if (bounds[b] >= early && bounds[b] > best) best = Math.max(best, scan(x, b));
+        }
+        for (int b = 0; b < bounds.length; b++) {
+            if (bounds[b] < early && bounds[b] > best) best = Math.max(best, scan(x, b));
         }
         return best;
     }
 
+    /** {@link #bound} of every output block; the common case (one block of look-back) in a tight float loop. */
+    private float[] bounds(float[] x, BlockStats s) {
+        int blocks = outputBlocks(x.length);
+        float[] out = new float[blocks];
+        int n = s.blocks();
+        int fast = lookback == 1 ? Math.min(n, blocks) : 0;
+        final float sm = (float) sumMax, as = (float) absSum;
+        float pmx = 0f, pmn = 0f; // the block before the signal: zeros
+        for (int b = 0; b < fast; b++) {
+            float cmx = s.max[b], cmn = s.min[b];
+            float hi = Math.max(cmx, pmx), lo = Math.min(cmn, pmn);
+            float smooth = sm * 0.5f * Math.abs(hi + lo) + as * 0.5f * (hi - lo);
+            float any = as * Math.max(hi, -lo);
+            out[b] = Math.min(smooth, any);
+            pmx = cmx;
+            pmn = cmn;
+        }
+        for (int b = fast; b < blocks; b++) out[b] = (float) bound(s, b);
+        return out;
+    }
+
+    private double scan(float[] x, int b) {
+        int s = b * BlockStats.BLOCK, e = Math.min(s + BlockStats.BLOCK, x.length + length - 1);
+        double m = 0;
+        boolean interior = s >= length - 1 && e <= x.length;
+        for (double[] h : phases) m = Math.max(m, interior ? maxAbsInterior(x, h, s, e) : maxAbsEdge(x, h, s, e));
+        return m;
+    }
+
     /**
      * Raises {@code env[t]} to every |interpolated output| above {@code threshold}, at the two input samples either
-     * side of the output's time (so a gain curve that holds at both neighbours holds at the inter-sample point).
+     * side of the output's time (clamped to the signal), so a gain curve that holds at both neighbours holds at the
+     * inter-sample point.
      */
-    void envelope(float[] x, float[] blockMax, double threshold, float[] env) {
-        int outEnd = x.length + length - 1;
-        int inBlocks = blockMax.length - 1;
-        for (int s = 0, b = 0; s < outEnd; s += BLOCK, b++) {
-            double local = Math.max(b < inBlocks ? blockMax[b] : 0f, b > 0 && b - 1 < inBlocks ? blockMax[b - 1] : 0f);
-            if (local * boundGain <= threshold) continue;
-            int e = Math.min(s + BLOCK, outEnd);
+    void envelope(float[] x, BlockStats s, double threshold, float[] env) {
+        float[] bounds = bounds(x, s);
+        int last = env.length - 1;
+        for (int b = 0; b < bounds.length; b++) {
+            if (bounds[b] <= threshold) continue;
+            int start = b * BlockStats.BLOCK, end = Math.min(start + BlockStats.BLOCK, x.length + length - 1);
+            boolean interior = start >= length - 1 && end <= x.length;
             for (int p = 0; p < phases.length; p++) {
                 double[] h = phases[p];
-                for (int n = s; n < e; n++) {
-                    double y = Math.abs(output(x, h, n));
+                for (int n = start; n < end; n++) {
+                    double y = Math.abs(interior ? interiorOutput(x, h, n) : output(x, h, n));
                     if (y <= threshold) continue;
-                    double t = n + offsets[p];
-                    int lo = (int) Math.floor(t);
+                    int lo = (int) Math.floor(n + offsets[p]);
+                    int a = Math.max(0, Math.min(last, lo)), c = Math.max(0, Math.min(last, lo + 1));
                     float v = (float) y;
-                    if (lo >= 0 && lo < env.length && env[lo] < v) env[lo] = v;
-                    if (lo + 1 >= 0 && lo + 1 < env.length && env[lo + 1] < v) env[lo + 1] = v;
+                    if (env[a] < v) env[a] = v;
+                    if (env[c] < v) env[c] = v;
                 }
             }
         }
     }
 
     private static double maxAbsInterior(float[] x, double[] h, int s, int e) {
-        int len = h.length;
         double m = 0;
-        for (int n = s; n < e; n++) {
-            double acc = 0;
-            for (int k = 0; k < len; k++) acc += h[k] * x[n - k];
-            acc = Math.abs(acc);
-            if (acc > m) m = acc;
-        }
+        for (int n = s; n < e; n++) m = Math.max(m, Math.abs(interiorOutput(x, h, n)));
         return m;
+    }
+
+    private static double interiorOutput(float[] x, double[] h, int n) {
+        double acc = 0;
+        for (int k = 0; k < h.length; k++) acc += h[k] * x[n - k];
+        return acc;
     }
 
     private static double maxAbsEdge(float[] x, double[] h, int s, int e) {

@@ -76,20 +76,27 @@ public final class TruePeakLimiter {
 
     /** Limits {@code audio} and reports what was done. The input is never modified. */
     public Result limit(AudioBuffer audio) {
-        double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
         double[] in = LoudnessMeter.peaks(audio);
-        double inPeak = Math.max(in[1], in[2]);
-        if (inPeak <= ceiling) {
-            return new Result(audio, false, LoudnessMeter.dB(inPeak), LoudnessMeter.dB(in[1]), LoudnessMeter.dB(in[2]),
-                    0.0, 0.0, 0);
+        return limit(audio, LoudnessMeter.dB(in[1]), LoudnessMeter.dB(in[2]));
+    }
+
+    /**
+     * As {@link #limit(AudioBuffer)} when the input's true peaks are already known (e.g. from
+     * {@link LoudnessReport#withGain}), which saves measuring them again. The output is always verified.
+     */
+    public Result limit(AudioBuffer audio, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+        double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
+        double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
+        if (inPeakDb <= ceilingDbtp) {
+            return new Result(audio, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
         }
         int fs = audio.sampleRate();
         int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
         double release = Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
         TruePeakFilter itu = TruePeakFilter.itu();
         TruePeakFilter eb = TruePeakFilter.ebur128(fs);
-        float[][] blockMax = new float[audio.channels()][];
-        for (int c = 0; c < audio.channels(); c++) blockMax[c] = TruePeakFilter.blockMax(audio.samples()[c]);
+        BlockStats[] blockStats = new BlockStats[audio.channels()];
+        for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
 
         double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
         float[] gain = null;
@@ -98,7 +105,7 @@ public final class TruePeakLimiter {
         int pass = 0;
         while (pass < MAX_PASSES) {
             pass++;
-            gain = envelope(audio, blockMax, itu, eb, target);
+            gain = envelope(audio, blockStats, itu, eb, target);
             GainCurve.build(gain, (float) target, box, release);
             out = applyGain(audio.samples(), gain);
             measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
@@ -121,12 +128,12 @@ public final class TruePeakLimiter {
             if (g < minGain) minGain = g;
             if (g < reducedBelow) reduced++;
         }
-        return new Result(new AudioBuffer(out, fs), true, LoudnessMeter.dB(inPeak), LoudnessMeter.dB(measured[1]),
+        return new Result(new AudioBuffer(out, fs), true, inPeakDb, LoudnessMeter.dB(measured[1]),
                 LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
     }
 
     /** The peak envelope: per sample, the largest |sample| or |interpolated value| above {@code threshold}, else 0. */
-    private static float[] envelope(AudioBuffer audio, float[][] blockMax, TruePeakFilter itu, TruePeakFilter eb,
+    private static float[] envelope(AudioBuffer audio, BlockStats[] blockStats, TruePeakFilter itu, TruePeakFilter eb,
                                     double threshold) {
         float[] env = new float[audio.frames()];
         for (int c = 0; c < audio.channels(); c++) {
@@ -135,8 +142,8 @@ public final class TruePeakLimiter {
                 float a = Math.abs(x[i]);
                 if (a > threshold && a > env[i]) env[i] = a;
             }
-            itu.envelope(x, blockMax[c], threshold, env);
-            if (eb != null) eb.envelope(x, blockMax[c], threshold, env);
+            itu.envelope(x, blockStats[c], threshold, env);
+            if (eb != null) eb.envelope(x, blockStats[c], threshold, env);
         }
         return env;
     }

@@ -101,12 +101,16 @@ class TruePeakLimiterTest {
     }
 
     @Test
-    void forwardMinAndMovingAverageAreExact() {
+    void holdAndSmoothingStepsAreExact() {
         float[] g = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
         GainCurve.forwardMin(g, 3);
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.8f, 0.8f, 0.8f, 1f, 1f}, g);
-        float[] a = {1f, 0.5f, 0.5f, 1f, 1f};
-        GainCurve.movingAverage(a, 2);
-        assertArrayEquals(new float[] {1f, 0.75f, 0.5f, 0.75f, 1f}, a);
+        float[] s = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
+        GainCurve.stampMin(s, 3, 2);
+        assertArrayEquals(g, s);
+        // release 0 (instant) isolates the two moving averages: a dip of two samples spread over 2 + 2 - 1 more
+        float[] a = {1f, 1f, 0.5f, 0.5f, 1f, 1f, 1f, 1f};
+        GainCurve.releaseAndSmooth(a, 2, 0.0);
+        assertArrayEquals(new float[] {1f, 1f, 0.875f, 0.625f, 0.625f, 0.875f, 1f, 1f}, a);
     }
 }

@@ -1,0 +1,156 @@
+package dev.lofilora.bench;
+
+import dev.lofilora.audio.io.AudioDecoder;
+import dev.lofilora.audio.io.AudioEncoder;
+import dev.lofilora.common.Json;
+import dev.lofilora.common.ProgressListener;
+import dev.lofilora.dataset.curate.FileReport;
+import dev.lofilora.dataset.curate.Fixtures;
+import dev.lofilora.dataset.curate.ProcessConfig;
+import dev.lofilora.dataset.curate.ProcessJob;
+import dev.lofilora.dataset.curate.ProcessResult;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code lofi process} throughput in files per minute (DESIGN.md §4: on 2 cores, 3-min tracks ≥ 300 files/min and
+ * 30-s clips ≥ 1000 files/min), for MP3 and FLAC sources at 44.1 kHz, against its floor: the in-process FFmpeg decode
+ * of the same files alone, on the same number of threads.
+ *
+ * <p>{@code pipeline} runs the real {@link ProcessJob} (hash, decode, quality checks, resample to 48 kHz, loudness,
+ * gain, limiter, 24-bit WAV write, decode-back verification, report) over {@value #FILES} files with
+ * {@code threads} workers; the resume state is cleared before each invocation so nothing is skipped. The time of each
+ * stage per file (from the job's own report) is averaged over the trial and printed at the end, and written to
+ * {@code target/jmh/process-stages-<seconds>s-<format>.json}. Fixtures: music-like synthesised stereo (chords,
+ * drums, noise), encoded with FFmpeg in the trial setup.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(java.util.concurrent.TimeUnit.MINUTES)
+@Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-Dorg.bytedeco.javacpp.maxBytes=0",
+        "-Xmx8g"})
+public class ProcessBenchmark {
+    static final int FILES = 4;
+
+    @Param({"30", "180"})
+    public int seconds;
+
+    @Param({"mp3", "flac"})
+    public String format;
+
+    @Param({"2"})
+    public int threads;
+
+    private Path dir;
+    private List<Path> inputs;
+    private ProcessConfig config;
+    private ExecutorService pool;
+    private final Map<String, double[]> stageSums = new TreeMap<>(); // stage → {sum, count}
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Files.createTempDirectory("process-bench");
+        Path raw = Files.createDirectories(dir.resolve("raw"));
+        AudioEncoder.Format f = format.equals("mp3") ? AudioEncoder.Format.MP3 : AudioEncoder.Format.FLAC_16;
+        Path first = raw.resolve("track0." + format);
+        Fixtures.write(first, Fixtures.music(44100, seconds, 1), f);
+        inputs = new ArrayList<>();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (int i = 0; i < FILES; i++) {
+            Path p = raw.resolve("track" + i + "." + format);
+            if (i > 0) Files.copy(first, p);
+            inputs.add(p);
+            entries.add(Fixtures.entry(p.getFileName().toString()));
+        }
+        Fixtures.sources(dir.resolve("meta/sources.json"), entries);
+        ProcessConfig c = ProcessConfig.of(raw, dir.resolve("out"), dir.resolve("meta"));
+        config = c.withSettings(c.settings().withThreads(threads));
+        pool = Executors.newFixedThreadPool(threads);
+    }
+
+    @Setup(Level.Invocation)
+    public void forgetResumeState() throws IOException {
+        deleteTree(config.stateDir());
+    }
+
+    /** The whole {@code process} job; the score is files per minute. */
+    @Benchmark
+    @OperationsPerInvocation(FILES)
+    public ProcessResult pipeline() throws IOException {
+        ProcessResult r = new ProcessJob(config).run(ProgressListener.NONE);
+        for (FileReport f : r.files()) {
+            if (!f.status().accepted()) throw new IllegalStateException(f.file() + ": " + f.reasons());
+            synchronized (stageSums) {
+                f.stageSeconds().forEach((k, v) -> {
+                    double[] s = stageSums.computeIfAbsent(k, x -> new double[2]);
+                    s[0] += v;
+                    s[1]++;
+                });
+            }
+        }
+        return r;
+    }
+
+    /** The floor: decoding the same files with FFmpeg alone, on the same number of threads. */
+    @Benchmark
+    @OperationsPerInvocation(FILES)
+    public long decodeFloor() throws Exception {
+        List<Future<Integer>> fs = new ArrayList<>();
+        for (Path p : inputs) fs.add(pool.submit(() -> AudioDecoder.decode(p).frames()));
+        long frames = 0;
+        for (Future<Integer> f : fs) frames += f.get();
+        return frames;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        pool.shutdownNow();
+        if (!stageSums.isEmpty()) {
+            Map<String, Object> mean = new LinkedHashMap<>();
+            double total = 0;
+            for (var e : stageSums.entrySet()) {
+                double m = e.getValue()[0] / e.getValue()[1];
+                mean.put(e.getKey(), Math.round(m * 1e4) / 1e4);
+                total += m;
+            }
+            mean.put("total", Math.round(total * 1e4) / 1e4);
+            System.out.println("\nprocess stages, mean seconds per file (" + seconds + " s " + format + ", " + threads
+                    + " threads): " + mean);
+            Path outFile = Path.of("target/jmh/process-stages-" + seconds + "s-" + format + ".json");
+            Files.createDirectories(outFile.getParent());
+            Json.write(outFile, Map.of("seconds", seconds, "format", format, "threads", threads, "meanSecondsPerFile", mean));
+        }
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(x);
+        }
+    }
+}
