@@ -12,7 +12,8 @@ import java.util.Map;
  * Seeded random weights for a module's state dict (tests, benchmarks, the tiny demo model), scaled like the golden
  * sets so every path contributes O(1): weights N(0, 1/fan_in), biases N(0, 0.1²), 1-D gains 1 + N(0, 0.1²),
  * {@code scale_shift_table} N(0, 1)/√dim, embeddings N(0, 1). Generated on the CPU in fp32 so the same seed gives the
- * same weights on every device.
+ * same weights on every device. Reseeds libtorch's global CPU generator ({@code manual_seed}); each returned tensor
+ * holds one extra reference: close it when done.
  */
 public final class RandomWeights {
     private RandomWeights() {}

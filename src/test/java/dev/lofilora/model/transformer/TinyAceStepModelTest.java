@@ -190,6 +190,49 @@ class TinyAceStepModelTest {
     }
 
     @Test
+    void encodeOnceThenDecodeEqualsForwardAndOutputLengthPadsOrCrops() {
+        AceStepConfig c = tinyConfig();
+        try (PointerScope scope = new PointerScope(); ACEStepTransformer2DModel m = loaded(c, 13, ScalarType.Float)) {
+            Map<String, Tensor> in = inputs(c);
+            Tensor full = run(m, in, false, Capture.NONE).sample();
+            ACEStepTransformer2DModel.Encoded e = m.encode(in.get("encoder_text_hidden_states"),
+                    in.get("text_attention_mask"), in.get("speaker_embeds"), in.get("lyric_token_idx"),
+                    in.get("lyric_mask"), Capture.NONE);
+            Tensor same = m.decode(in.get("hidden_states"), in.get("attention_mask"), e, in.get("timestep"), false, T,
+                    Capture.NONE).sample();
+            assertEquals(0.0, Tensors.maxAbsDiff(full, same), 0.0);
+            Tensor longer = m.decode(in.get("hidden_states"), in.get("attention_mask"), e, in.get("timestep"), false,
+                    T + 3, Capture.NONE).sample();
+            assertArrayEquals(new long[] {B, 2, 16, T + 3}, Tensors.shape(longer));
+            assertEquals(0.0, Tensors.maxAbs(longer.narrow(3, T, 3)), 0.0);
+            assertEquals(0.0, Tensors.maxAbsDiff(full, longer.narrow(3, 0, T)), 0.0);
+            Tensor shorter = m.decode(in.get("hidden_states"), in.get("attention_mask"), e, in.get("timestep"), false,
+                    T - 2, Capture.NONE).sample();
+            assertEquals(0.0, Tensors.maxAbsDiff(full.narrow(3, 0, T - 2), shorter), 0.0);
+        }
+    }
+
+    /** Training needs gradients through the per-block scopes: the autograd graph keeps what Java released. */
+    @Test
+    void gradientsReachEveryUsedParameterThroughTheScopedBlocks() {
+        AceStepConfig c = tinyConfig();
+        try (PointerScope scope = new PointerScope(); ACEStepTransformer2DModel m = loaded(c, 17, ScalarType.Float)) {
+            m.requiresGrad(true);
+            Tensor loss = run(m, inputs(c), true, Capture.NONE).sample().pow(new org.bytedeco.pytorch.Scalar(2)).mean();
+            loss.backward();
+            for (String name : List.of("transformer_blocks.0.attn.to_q.weight", "transformer_blocks.1.cross_attn.to_k.weight",
+                    "transformer_blocks.1.ff.depth_conv.conv.weight", "lyric_encoder.encoders.0.self_attn.linear_q.weight",
+                    "speaker_embedder.weight", "timestep_embedder.linear_1.weight", "proj_in.early_conv_layers.1.weight",
+                    "final_layer.scale_shift_table")) {
+                Tensor g = m.stateDict().get(name).value().grad();
+                assertTrue(g.defined() && Tensors.maxAbs(g) > 0, "gradient reaches " + name);
+            }
+            // The dead cross-attention layers get none, as in the original.
+            assertFalse(m.stateDict().get("transformer_blocks.0.cross_attn.add_q_proj.weight").value().grad().defined());
+        }
+    }
+
+    @Test
     void strictLoadingListsMissingAndUnexpectedKeys(@TempDir Path dir) throws Exception {
         AceStepConfig c = tinyConfig();
         try (PointerScope scope = new PointerScope(); ACEStepTransformer2DModel m = new ACEStepTransformer2DModel(c, false)) {
