@@ -9,7 +9,8 @@ import dev.lofilora.dataset.layout.DatasetConfig;
 import dev.lofilora.dataset.layout.DatasetJob;
 import dev.lofilora.dataset.layout.DatasetManifest;
 import dev.lofilora.dataset.layout.DatasetResult;
-import dev.lofilora.dataset.layout.LicensePolicy;
+import dev.lofilora.dataset.curate.ProcessSettings;
+import dev.lofilora.dataset.sources.LicensePolicy;
 import dev.lofilora.dataset.hf.HfDatasetWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +77,7 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LicensePolicy licenses = LicensePolicy.load(common.config());
+        LicensePolicy licenses = ProcessSettings.load(common.config()).licenses();
         if (check != null) return check(licenses);
         if (processedDir == null) {
             throw new LofiException("no <processed-dir> given", "run: lofi dataset data/processed (or lofi dataset --check data/final)");

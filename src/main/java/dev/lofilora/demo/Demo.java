@@ -13,7 +13,8 @@ import dev.lofilora.dataset.curate.ProcessResult;
 import dev.lofilora.dataset.layout.DatasetConfig;
 import dev.lofilora.dataset.layout.DatasetJob;
 import dev.lofilora.dataset.layout.DatasetResult;
-import dev.lofilora.dataset.layout.LicensePolicy;
+import dev.lofilora.dataset.curate.ProcessSettings;
+import dev.lofilora.dataset.sources.LicensePolicy;
 import dev.lofilora.dataset.presets.PresetSynth;
 import dev.lofilora.dataset.presets.StylePreset;
 import dev.lofilora.dataset.presets.StylePresets;
@@ -54,7 +55,7 @@ public final class Demo {
         DatasetResult dataset = new DatasetJob(DatasetConfig.of(config.processedDir(), config.metadataDir(),
                 config.finalDir(), config.validationDir())
                 .withSplit(0.1, config.seed())
-                .withLicenses(LicensePolicy.load(config.config())), progress).run();
+                .withLicenses(ProcessSettings.load(config.config()).licenses()), progress).run();
 
         return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset);
     }

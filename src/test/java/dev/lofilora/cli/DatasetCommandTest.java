@@ -77,9 +77,9 @@ class DatasetCommandTest {
         DatasetFixtures.writeSources(tmp.resolve("metadata"), entries);
         CliRun refused = build();
         assertEquals(2, refused.exit());
-        assertTrue(refused.err().contains("licence \"Apache-2.0\" is not allowed"), refused.err());
+        assertTrue(refused.err().contains("licence 'Apache-2.0' is not allowed"), refused.err());
         Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("license_policy.json"), "{\"allowed_licenses\": [\"Apache-2.0\", \"CC0-1.0\"]}");
+        Files.writeString(config.resolve("lofi_lora_config.json"), "{\"licenses\": {\"allowed\": [\"Apache-2.0\", \"CC0-1.0\"]}}");
         assertEquals(0, build("--config", config.toString()).exit());
     }
 

@@ -1,5 +1,7 @@
 package dev.lofilora.dataset.layout;
 
+import dev.lofilora.dataset.sources.LicensePolicy;
+
 import dev.lofilora.common.LofiException;
 import dev.lofilora.dataset.hf.AceStepRow;
 import dev.lofilora.dataset.hf.HfDatasetReader;
@@ -106,7 +108,7 @@ public final class DatasetChecker {
                 problems.add(e.getValue(), "has no entry in " + sourcesJson + " (licence unknown)");
                 continue;
             }
-            String p = licenses.problem(s.get().license());
+            String p = licenses.rejectionReason(s.get().license()).orElse(null);
             if (p != null) problems.add(e.getValue(), p);
         }
     }

@@ -1,5 +1,7 @@
 package dev.lofilora.dataset.layout;
 
+import dev.lofilora.dataset.sources.LicensePolicy;
+
 import dev.lofilora.dataset.hf.HfDatasetWriter;
 
 import java.nio.file.Path;

@@ -139,7 +139,7 @@ public final class DatasetJob {
         Problems problems = new Problems();
         List<Item> items = new ArrayList<>();
         for (ProcessedTrack t : tracks) {
-            String license = config.licenses().problem(t.source().license());
+            String license = config.licenses().rejectionReason(t.source().license()).orElse(null);
             if (license != null) problems.add(t.audio(), license);
             String prompt = readText(t.promptFile(), problems);
             String lyrics = readText(t.lyricsFile(), problems);

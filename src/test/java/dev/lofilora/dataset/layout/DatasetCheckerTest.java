@@ -1,5 +1,7 @@
 package dev.lofilora.dataset.layout;
 
+import dev.lofilora.dataset.sources.LicensePolicy;
+
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +66,7 @@ class DatasetCheckerTest {
         assertTrue(all.contains(keys[1] + "_prompt.txt: has no audio file beside it"), all);
         assertTrue(all.contains(keys[2] + "_prompt.txt: differs from its hf_dataset row's tags"), all);
         assertTrue(all.contains(keys[3] + ".wav: duplicate key \"" + keys[3] + "\""), all);
-        assertTrue(all.contains(keys[4] + ".wav: licence \"CC-BY-NC-4.0\" is not allowed"), all);
+        assertTrue(all.contains(keys[4] + ".wav: licence 'CC-BY-NC-4.0' is not allowed"), all);
         assertTrue(all.contains(keys[5] + ".wav: has no entry in"), all);
         assertEquals(8, r.problems().size(), all); // the 7 above + the orphan lyrics file of keys[1]
         assertFalse(r.ok());

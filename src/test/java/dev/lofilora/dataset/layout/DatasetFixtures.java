@@ -24,8 +24,12 @@ public final class DatasetFixtures {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("file", category + "/" + name + ".mp3");
         e.put("name", name);
+        e.put("title", name);
         e.put("artist", artist);
+        e.put("source_url", "");
         e.put("license", license);
+        e.put("license_evidence", "test fixture");
+        e.put("tier", "test");
         e.put("category", category);
         if (style != null) e.put("style", style);
         return e;
@@ -33,7 +37,7 @@ public final class DatasetFixtures {
 
     public static void writeSources(Path metadataDir, List<Map<String, Object>> entries) throws IOException {
         Files.createDirectories(metadataDir);
-        Json.write(metadataDir.resolve("sources.json"), entries);
+        Json.write(metadataDir.resolve("sources.json"), Map.of("version", 1, "tracks", entries));
     }
 
     /** A 16-bit mono sine of {@code seconds} at 8 kHz. */

@@ -1,5 +1,11 @@
 package dev.lofilora.dataset.layout;
 
+import dev.lofilora.dataset.curate.ProcessConfig;
+import dev.lofilora.dataset.curate.ProcessJob;
+import dev.lofilora.dataset.curate.ProcessResult;
+import dev.lofilora.dataset.curate.ProcessSettings;
+import dev.lofilora.dataset.sources.LicensePolicy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.ConfigFiles;
 import dev.lofilora.common.Json;
@@ -82,15 +88,19 @@ class DatasetJobTest {
         assertNoStagingLeft();
     }
 
+    /**
+     * ACE-Step's sample track through {@code process} and {@code dataset}: the test writes its own sources.json entry
+     * and allows the track's Apache-2.0 licence in a test config (lofi_lora_config.json "licenses").
+     */
     @Test
     void aceStepReferenceTrackGivesTheConvertersRow() throws Exception {
         Path ref = SharedFiles.require("reference/acestep/data/test_track_001.mp3");
+        Path configDir = Files.createDirectories(tmp.resolve("config"));
+        Files.writeString(configDir.resolve("lofi_lora_config.json"), "{\"licenses\": {\"allowed\": [\"Apache-2.0\"]}}");
+        LicensePolicy policy = ProcessSettings.load(ConfigFiles.in(configDir)).licenses();
         DatasetFixtures.writeSources(metadata(), List.of(
                 DatasetFixtures.entry("test_track_001", "rap", null, "ACE-Step", "Apache-2.0")));
-        String audioName = processedFromReference(ref);
-        Path configDir = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(configDir.resolve(LicensePolicy.FILE), "{\"allowed_licenses\": [\"Apache-2.0\"]}");
-        LicensePolicy policy = LicensePolicy.load(ConfigFiles.in(configDir));
+        String audioName = processedFromReference(ref, configDir);
 
         new DatasetJob(config().withLicenses(policy).withRepeat(2), ProgressListener.NONE).run();
 
@@ -113,7 +123,7 @@ class DatasetJobTest {
         // a single track stays in train; the validation side exists, empty, and the manifest says why
         assertEquals(0, HfDatasetReader.readAll(val().resolve("hf_dataset")).size());
         JsonNode manifest = Json.readTree(out().resolve("manifest.json"));
-        assertEquals(1, manifest.path("train").path("unknown_duration").asInt()); // mp3: never decoded here
+        assertEquals(0, manifest.path("train").path("unknown_duration").asInt()); // process wrote a WAV: duration from its header
         assertTrue(manifest.path("warnings").get(0).asText().contains("validation split is empty"));
     }
 
@@ -122,12 +132,19 @@ class DatasetJobTest {
      * files, and returns the audio file's name. Today the mp3 is copied as is; once {@code lofi process} is merged,
      * this is the one place to run it on the mp3 instead (the dataset would then hold {@code test_track_001.wav}).
      */
-    private String processedFromReference(Path mp3) throws IOException {
-        Path cat = Files.createDirectories(processed().resolve("rap"));
-        for (String f : List.of("test_track_001.mp3", "test_track_001_prompt.txt", "test_track_001_lyrics.txt")) {
+    /** Runs {@code lofi process} on the mp3 and puts ACE-Step's own prompt and lyrics files beside the output. */
+    private String processedFromReference(Path mp3, Path configDir) throws IOException {
+        Path raw = Files.createDirectories(tmp.resolve("raw/rap"));
+        Files.copy(mp3, raw.resolve("test_track_001.mp3"));
+        ProcessResult processed = new ProcessJob(ProcessConfig.of(tmp.resolve("raw"), processed(), metadata(),
+                metadata().resolve("sources.json"), ConfigFiles.in(configDir))).run(ProgressListener.NONE);
+        assertTrue(processed.allAccepted(), () -> "process rejected the reference track: " + processed.files());
+        Path cat = processed().resolve("rap");
+        assertTrue(Files.exists(cat.resolve("test_track_001.wav")));
+        for (String f : List.of("test_track_001_prompt.txt", "test_track_001_lyrics.txt")) {
             Files.copy(mp3.resolveSibling(f), cat.resolve(f));
         }
-        return "test_track_001.mp3";
+        return "test_track_001.wav";
     }
 
     @Test
@@ -240,7 +257,7 @@ class DatasetJobTest {
         entries.get(1).put("file", "../../etc/chillhop_1.mp3");
         DatasetFixtures.writeSources(metadata(), entries);
         LofiException e = assertThrows(LofiException.class, () -> new DatasetJob(config(), ProgressListener.NONE).run());
-        assertTrue(e.getMessage().contains("\"../../etc/chillhop_1.mp3\" leaves the data folder"), e.getMessage());
+        assertTrue(e.getMessage().contains("'../../etc/chillhop_1.mp3' points outside the raw folder"), e.getMessage());
         assertNothingWritten();
     }
 
@@ -256,7 +273,7 @@ class DatasetJobTest {
     @Test
     void licenceGapsAndUnlistedTracksAreAllListed() throws Exception {
         var entries = DatasetFixtures.library(processed(), metadata(), new String[] {"chillhop"}, new int[] {4});
-        entries.get(0).remove("license");
+        entries.get(0).put("license", "LicenseRef-unknown"); // a missing licence is a schema error of SourcesFile
         entries.get(1).put("license", "CC-BY-NC-4.0");
         entries.remove(3);
         DatasetFixtures.writeSources(metadata(), entries);
@@ -267,8 +284,8 @@ class DatasetJobTest {
         DatasetFixtures.writeSources(metadata(), entries);
         e = assertThrows(LofiException.class, () -> new DatasetJob(config(), ProgressListener.NONE).run());
         assertTrue(e.getMessage().contains("(2 problems)"), e.getMessage());
-        assertTrue(e.getMessage().contains("chillhop_0.wav: has no licence in sources.json"), e.getMessage());
-        assertTrue(e.getMessage().contains("chillhop_1.wav: licence \"CC-BY-NC-4.0\" is not allowed"), e.getMessage());
+        assertTrue(e.getMessage().contains("chillhop_0.wav: licence 'LicenseRef-unknown' is not allowed"), e.getMessage());
+        assertTrue(e.getMessage().contains("chillhop_1.wav: licence 'CC-BY-NC-4.0' is not allowed"), e.getMessage());
         assertNothingWritten();
     }
 

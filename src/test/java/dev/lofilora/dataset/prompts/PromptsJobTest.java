@@ -160,7 +160,7 @@ class PromptsJobTest {
     void unknownStyleIdsAreListedAndNothingIsWritten() throws Exception {
         threeTracks();
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (JsonNode n : Json.readTree(metadata().resolve("sources.json"))) {
+        for (JsonNode n : Json.readTree(metadata().resolve("sources.json")).get("tracks")) {
             entries.add(Json.MAPPER.convertValue(n, LinkedHashMap.class));
         }
         entries.get(0).put("style", "lofi_hiphop");
@@ -177,7 +177,7 @@ class PromptsJobTest {
         threeTracks();
         DatasetFixtures.tone(processed().resolve("lofi/blip.wav"), 1.0, 440);
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (JsonNode n : Json.readTree(metadata().resolve("sources.json"))) {
+        for (JsonNode n : Json.readTree(metadata().resolve("sources.json")).get("tracks")) {
             entries.add(Json.MAPPER.convertValue(n, LinkedHashMap.class));
         }
         entries.add(DatasetFixtures.entry("blip", "lofi", null, "D", "CC0-1.0"));
@@ -195,9 +195,11 @@ class PromptsJobTest {
         assertTrue(e.getMessage().contains("stray.wav: has no entry in"), e.getMessage());
 
         Files.delete(processed().resolve("lofi/stray.wav"));
-        DatasetFixtures.writeSources(metadata(), List.of(Map.of("file", "../outside.mp3", "license", "CC0-1.0")));
+        var outside = DatasetFixtures.entry("outside", "lofi", null, "a", "CC0-1.0");
+        outside.put("file", "../outside.mp3");
+        DatasetFixtures.writeSources(metadata(), List.of(outside));
         e = assertThrows(LofiException.class, () -> run(config()));
-        assertTrue(e.getMessage().contains("\"../outside.mp3\" leaves the data folder"), e.getMessage());
+        assertTrue(e.getMessage().contains("'../outside.mp3' points outside the raw folder"), e.getMessage());
 
         DatasetFixtures.writeSources(metadata(), List.of());
         Path empty = Files.createDirectories(tmp.resolve("empty/lofi"));
