@@ -176,6 +176,20 @@ class LoudnessMeterTest {
         assertEquals(LoudnessMeter.integratedLufs(five), LoudnessMeter.integratedLufs(six), 1e-9);
     }
 
+    @Test
+    void reportWithGainEqualsMeasuringTheScaledAudio() {
+        AudioBuffer a = MusicLike.drums(44100, 8, 3);
+        LoudnessReport predicted = LoudnessMeter.measure(a).withGain(-7.5);
+        LoudnessReport measured = LoudnessMeter.measure(MusicLike.normalise(a, predicted.integratedLufs()));
+        assertEquals(measured.integratedLufs(), predicted.integratedLufs(), 1e-4);
+        assertEquals(measured.loudnessRangeLu(), predicted.loudnessRangeLu(), 1e-4);
+        assertEquals(measured.momentaryMaxLufs(), predicted.momentaryMaxLufs(), 1e-4);
+        assertEquals(measured.shortTermMaxLufs(), predicted.shortTermMaxLufs(), 1e-4);
+        assertEquals(measured.samplePeakDbfs(), predicted.samplePeakDbfs(), 1e-4);
+        assertEquals(measured.truePeakItuDbtp(), predicted.truePeakItuDbtp(), 1e-4);
+        assertEquals(measured.truePeakEbur128Dbtp(), predicted.truePeakEbur128Dbtp(), 1e-4);
+    }
+
     /**
      * Cases 7 and 8 need the EBU's authentic programme files (not redistributable): point
      * {@code -Dlofi.ebuTestSet=DIR} at the unpacked EBU Loudness Test Set v05 to run them.
