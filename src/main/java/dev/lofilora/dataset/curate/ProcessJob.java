@@ -78,7 +78,7 @@ public final class ProcessJob {
         SourcesFile sources = SourcesFile.load(config.sourcesFile());
         List<Item> items = new ArrayList<>();
         for (SourcesFile.Entry e : sources.entries()) items.add(new Item(e, null));
-        for (String f : unlistedAudioFiles(raw, sources)) items.add(new Item(null, f));
+        for (String f : unlistedAudioFiles(raw, sources, config.outDir())) items.add(new Item(null, f));
 
         ProcessSettings s = config.settings();
         Resampler resampler = Resampler.highQuality();
@@ -164,7 +164,7 @@ public final class ProcessJob {
                 return finish(w, previous, configHash);
             }
             if (previous != null && previous.matches(w.sha256, configHash, out)) {
-                return previous.report().asResumed();
+                return previous.report().asResumed(w.file, w.input, w.license);
             }
             processor.process(in, out, w);
         } catch (LofiException e) {
@@ -204,8 +204,12 @@ public final class ProcessJob {
         return w.toReport();
     }
 
-    /** Audio files under {@code raw} (hidden ones skipped) that no entry lists, as paths relative to {@code raw}. */
-    private static List<String> unlistedAudioFiles(Path raw, SourcesFile sources) throws IOException {
+    /**
+     * Audio files under {@code raw} (hidden ones and the output folder skipped) that no entry lists, as paths relative
+     * to {@code raw}.
+     */
+    private static List<String> unlistedAudioFiles(Path raw, SourcesFile sources, Path outDir) throws IOException {
+        Path ownOutputs = outDir.toAbsolutePath().normalize(); // should --out lie inside the raw folder
         Set<String> listed = new HashSet<>();
         for (SourcesFile.Entry e : sources.entries()) {
             listed.add(Path.of(e.track().file().replace('\\', '/')).normalize().toString());
@@ -213,6 +217,7 @@ public final class ProcessJob {
         List<String> out = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(raw)) {
             walk.filter(p -> !p.equals(raw))
+                    .filter(p -> !p.toAbsolutePath().normalize().startsWith(ownOutputs))
                     .filter(p -> !Files.isDirectory(p))
                     .forEach(p -> {
                         Path rel = raw.relativize(p);

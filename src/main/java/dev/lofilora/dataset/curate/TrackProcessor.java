@@ -38,6 +38,8 @@ final class TrackProcessor {
     /** The verified output must read within this of the target, else the file gets a warning. */
     static final double VERIFY_TOLERANCE_LU = 0.1;
     private static final int MAX_GAIN_PASSES = 4;
+    /** Quieter sources are rejected rather than boosted (research audio_metrics.md §2: reject I < −40 LUFS). */
+    static final double MIN_INPUT_LUFS = -40.0;
 
     private final ProcessSettings settings;
     private final QualityChecks checks;
@@ -168,6 +170,12 @@ final class TrackProcessor {
         if (!Double.isFinite(before.integratedLufs())) {
             w.reject("silent: integrated loudness is -inf (every 400 ms block is below the -70 LUFS gate), so no gain can "
                     + "normalise it");
+            return;
+        }
+        if (before.integratedLufs() < MIN_INPUT_LUFS) {
+            w.reject(String.format("too quiet: %.1f LUFS integrated, below %.0f LUFS; normalising it would need %+.1f dB "
+                    + "of gain and bring up its noise floor", before.integratedLufs(), MIN_INPUT_LUFS,
+                    settings.targetLufs() - before.integratedLufs()));
             return;
         }
 
