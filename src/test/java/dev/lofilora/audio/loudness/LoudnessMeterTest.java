@@ -157,6 +157,16 @@ class LoudnessMeterTest {
     }
 
     @Test
+    void emptyInputAndUnsupportedLayouts() {
+        LoudnessReport r = LoudnessMeter.measure(new AudioBuffer(new float[2][0], 48000));
+        assertEquals(NEG_INF, r.integratedLufs());
+        assertEquals(NEG_INF, r.truePeakDbtp());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LoudnessMeter.measure(new AudioBuffer(new float[8][4800], 48000)));
+        assertTrue(e.getMessage().contains("8 channels"), e.getMessage());
+    }
+
+    @Test
     void inputShorterThanOneGatingBlockHasNoIntegratedLoudness() {
         LoudnessReport r = LoudnessMeter.measure(sine(48000, 2, seg(0.39, -23)));
         assertEquals(NEG_INF, r.integratedLufs());
