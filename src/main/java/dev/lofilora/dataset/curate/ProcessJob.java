@@ -140,7 +140,8 @@ public final class ProcessJob {
         w.category = t.category();
         w.license = t.license();
         ProcessState.Entry previous = ProcessState.read(config.stateDir(), w.name);
-        Path out = config.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension());
+        Path out = config.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension())
+                .toAbsolutePath();
         try {
             for (String p : item.entry.problems()) w.reject("sources.json tracks[" + item.entry.index() + "] (line "
                     + item.entry.line() + "): " + p);

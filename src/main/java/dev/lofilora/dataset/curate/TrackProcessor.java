@@ -92,7 +92,8 @@ final class TrackProcessor {
         FileReport toReport() {
             return new FileReport(file, input, name, category, license, status, List.copyOf(reasons), false, sha256,
                     bytes, format, decodedSeconds, decodeWarnings, checks, before, gainDb, limiter, trimmedSeconds, output,
-                    outputBytes, after, outputSeconds, error, Map.copyOf(stageSeconds));
+                    outputBytes, after, outputSeconds, error,
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)));
         }
     }
 
@@ -192,18 +193,20 @@ final class TrackProcessor {
             }
             TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
             TruePeakLimiter.Result lim = limiter.limit(result);
+            int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
-            for (int pass = 1; pass < MAX_GAIN_PASSES; pass++) {
+            while (runs < MAX_GAIN_PASSES) {
                 double lufs = LoudnessMeter.integratedLufs(lim.audio());
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
                 gain += settings.targetLufs() - lufs;
                 lim = limiter.limit(scaled(audio, gain));
+                runs++;
             }
             result = lim.audio();
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
-                    before.truePeakDbtp() + gain);
+                    before.truePeakDbtp() + gain, runs);
         } else {
-            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain);
+            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
         w.stageSeconds.put("limit", secondsSince(t));
@@ -213,7 +216,7 @@ final class TrackProcessor {
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
         else WavFile.write(out, result, 24);
-        w.output = out.toString();
+        w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
         w.stageSeconds.put("write", secondsSince(t));
         result = null;
