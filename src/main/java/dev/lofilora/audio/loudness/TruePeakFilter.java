@@ -144,13 +144,14 @@ final class TruePeakFilter {
         float top = 0;
         for (float v : bounds) top = Math.max(top, v);
         double best = floor;
+        double[] y = new double[BlockStats.BLOCK];
         // first the most promising blocks, so that the running maximum prunes the rest
         float early = top * 0.97f;
         for (int b = 0; b < bounds.length; b++) {
-            if (bounds[b] >= early && bounds[b] > best) best = Math.max(best, scan(x, b));
+            if (bounds[b] >= early && bounds[b] > best) best = Math.max(best, scan(x, b, y));
         }
         for (int b = 0; b < bounds.length; b++) {
-            if (bounds[b] < early && bounds[b] > best) best = Math.max(best, scan(x, b));
+            if (bounds[b] < early && bounds[b] > best) best = Math.max(best, scan(x, b, y));
         }
         return best;
     }
@@ -176,12 +177,35 @@ final class TruePeakFilter {
         return out;
     }
 
-    private double scan(float[] x, int b) {
+    private double scan(float[] x, int b, double[] y) {
         int s = b * BlockStats.BLOCK, e = Math.min(s + BlockStats.BLOCK, x.length + length - 1);
         double m = 0;
         boolean interior = s >= length - 1 && e <= x.length;
-        for (double[] h : phases) m = Math.max(m, interior ? maxAbsInterior(x, h, s, e) : maxAbsEdge(x, h, s, e));
+        for (double[] h : phases) {
+            if (interior) {
+                phaseBlock(x, h, s, e, y);
+                for (int j = 0; j < e - s; j++) m = Math.max(m, Math.abs(y[j]));
+            } else {
+                for (int n = s; n < e; n++) m = Math.max(m, Math.abs(output(x, h, n)));
+            }
+        }
         return m;
+    }
+
+    /**
+     * y[j] = output of phase h at input index s + j, for s..e-1 inside the signal. Tap by tap over the block rather
+     * than output by output: the inner loop has no dependency chain and vectorises, where a 12-tap dot product per
+     * output waits on each addition in turn (about 4x slower).
+     */
+    private static void phaseBlock(float[] x, double[] h, int s, int e, double[] y) {
+        int len = e - s;
+        double c0 = h[0];
+        for (int j = 0; j < len; j++) y[j] = c0 * x[s + j];
+        for (int k = 1; k < h.length; k++) {
+            double c = h[k];
+            int off = s - k;
+            for (int j = 0; j < len; j++) y[j] += c * x[off + j];
+        }
     }
 
     /**
@@ -192,14 +216,16 @@ final class TruePeakFilter {
     void envelope(float[] x, BlockStats s, double threshold, float[] env) {
         float[] bounds = bounds(x, s);
         int last = env.length - 1;
+        double[] buf = new double[BlockStats.BLOCK];
         for (int b = 0; b < bounds.length; b++) {
             if (bounds[b] <= threshold) continue;
             int start = b * BlockStats.BLOCK, end = Math.min(start + BlockStats.BLOCK, x.length + length - 1);
             boolean interior = start >= length - 1 && end <= x.length;
             for (int p = 0; p < phases.length; p++) {
                 double[] h = phases[p];
+                if (interior) phaseBlock(x, h, start, end, buf);
                 for (int n = start; n < end; n++) {
-                    double y = Math.abs(interior ? interiorOutput(x, h, n) : output(x, h, n));
+                    double y = Math.abs(interior ? buf[n - start] : output(x, h, n));
                     if (y <= threshold) continue;
                     int lo = (int) Math.floor(n + offsets[p]);
                     int a = Math.max(0, Math.min(last, lo)), c = Math.max(0, Math.min(last, lo + 1));
@@ -209,24 +235,6 @@ final class TruePeakFilter {
                 }
             }
         }
-    }
-
-    private static double maxAbsInterior(float[] x, double[] h, int s, int e) {
-        double m = 0;
-        for (int n = s; n < e; n++) m = Math.max(m, Math.abs(interiorOutput(x, h, n)));
-        return m;
-    }
-
-    private static double interiorOutput(float[] x, double[] h, int n) {
-        double acc = 0;
-        for (int k = 0; k < h.length; k++) acc += h[k] * x[n - k];
-        return acc;
-    }
-
-    private static double maxAbsEdge(float[] x, double[] h, int s, int e) {
-        double m = 0;
-        for (int n = s; n < e; n++) m = Math.max(m, Math.abs(output(x, h, n)));
-        return m;
     }
 
     private static double output(float[] x, double[] h, int n) {
