@@ -125,6 +125,10 @@ class TruePeakLimiterTest {
         assertArrayEquals(a.audio().samples()[0], b.audio().samples()[0]);
         assertEquals(a.maxGainReductionDb(), b.maxGainReductionDb());
         assertFalse(limiter.limit(in, -3.0, -2.5).limited(), "claimed peaks under the ceiling: nothing to do");
+        float[] bad = in.samples()[0].clone();
+        bad[100] = Float.NaN;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> limiter.limit(new AudioBuffer(new float[][] {bad, bad}, 48000)));
     }
 
     @Test
