@@ -222,7 +222,9 @@ final class TrackProcessor {
         result = null;
 
         t = System.nanoTime();
-        AudioBuffer written = AudioDecoder.decode(out);
+        // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
+        // FFmpeg for FLAC.
+        AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out) : WavFile.read(out);
         w.after = LoudnessMeter.measure(written);
         w.outputSeconds = written.seconds();
         w.stageSeconds.put("verify", secondsSince(t));
