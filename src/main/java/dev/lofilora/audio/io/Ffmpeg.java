@@ -26,6 +26,7 @@ final class Ffmpeg {
     private Ffmpeg() {}
 
     private static final int KEEP_LINES = 4;
+    private static final java.util.regex.Pattern CONTEXT = java.util.regex.Pattern.compile("\\[[^\\]]* @ 0x[0-9a-fA-F]+\\] ");
     private static final ThreadLocal<Deque<String>> LAST_ERRORS = ThreadLocal.withInitial(ArrayDeque::new);
 
     /** Held in a static field so the native callback is never garbage-collected while FFmpeg may call it. */
@@ -33,7 +34,8 @@ final class Ffmpeg {
         @Override
         public void call(int level, BytePointer msg) {
             if (level > AV_LOG_ERROR) return;
-            String line = msg.getString().strip();
+            // drop the "[mp3 @ 0x7f33...] " context prefix: a memory address means nothing to a user
+            String line = CONTEXT.matcher(msg.getString()).replaceAll("").strip();
             if (line.isEmpty()) return;
             Deque<String> q = LAST_ERRORS.get();
             if (q.size() == KEEP_LINES) q.removeFirst();

@@ -11,16 +11,29 @@ final class BlockStats {
     final float[] max;
     final float[] min;
     final float peak;
+    /**
+     * Per block b, {@link TruePeakFilter#bound} of output block b for any interpolator whose taps read at most one
+     * block back and whose |sum h| and sum |h| are at most {@link TruePeakFilter#UNIT_SUM} and
+     * {@link TruePeakFilter#UNIT_ABS_SUM} (the ITU filter and libebur128's 4x filter): computed here, in the same pass
+     * as the minima and maxima, so that neither interpolator needs a pass of its own over the blocks.
+     */
+    final float[] bound;
+    /** The block with the largest {@link #bound} (where the true peak most likely is), or -1 without blocks. */
+    final int topBlock;
 
-    private BlockStats(float[] max, float[] min, float peak) {
+    private BlockStats(float[] max, float[] min, float peak, float[] bound, int topBlock) {
         this.max = max;
         this.min = min;
         this.peak = peak;
+        this.bound = bound;
+        this.topBlock = topBlock;
     }
 
     static BlockStats of(float[] x) {
         int blocks = (x.length + BLOCK - 1) / BLOCK;
-        float[] mx = new float[blocks], mn = new float[blocks];
+        float[] mx = new float[blocks], mn = new float[blocks], bd = new float[blocks];
+        final float unitSum = (float) TruePeakFilter.UNIT_SUM, unitAbs = (float) TruePeakFilter.UNIT_ABS_SUM;
+        float pa = 0f, pz = 0f; // the block before the signal: zeros
         float hi = 0, lo = 0;
         int full = x.length / BLOCK;
         for (int b = 0; b < full; b++) {
@@ -38,6 +51,9 @@ final class BlockStats {
             float z = Math.min(Math.min(Math.min(l0, l1), Math.min(l2, l3)), Math.min(Math.min(l4, l5), Math.min(l6, l7)));
             mx[b] = a;
             mn[b] = z;
+            bd[b] = bound(Math.max(a, pa), Math.min(z, pz), unitSum, unitAbs);
+            pa = a;
+            pz = z;
             hi = Math.max(hi, a);
             lo = Math.min(lo, z);
         }
@@ -47,10 +63,21 @@ final class BlockStats {
             // the rest of the last block is the zero padding of the flushed filter tail
             mx[full] = Math.max(a, 0f);
             mn[full] = Math.min(z, 0f);
+            bd[full] = bound(Math.max(mx[full], pa), Math.min(mn[full], pz), unitSum, unitAbs);
             hi = Math.max(hi, a);
             lo = Math.min(lo, z);
         }
-        return new BlockStats(mx, mn, Math.max(hi, -lo));
+        int top = -1;
+        float topBound = -1f;
+        for (int b = 0; b < blocks; b++) if (bd[b] > topBound) { topBound = bd[b]; top = b; }
+        return new BlockStats(mx, mn, Math.max(hi, -lo), bd, top);
+    }
+
+    /** The two bounds of {@link TruePeakFilter}: midrange (tight on smooth waves) and plain peak, the smaller one. */
+    static float bound(float hi, float lo, float sum, float absSum) {
+        float smooth = sum * 0.5f * Math.abs(hi + lo) + absSum * 0.5f * (hi - lo);
+        float any = absSum * Math.max(hi, -lo);
+        return Math.min(smooth, any);
     }
 
     int blocks() { return max.length; }

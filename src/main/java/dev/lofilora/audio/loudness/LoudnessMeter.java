@@ -24,6 +24,8 @@ import java.util.Arrays;
  * <li>true peak: both {@link TruePeakFilter#itu()} and {@link TruePeakFilter#ebur128(int)}, each reported as
  * max(interpolated, sample peak) in dBTP over all channels.</li>
  * </ul>
+ * Samples must be finite: NaN or infinite samples make the readings meaningless (the quality checks reject such
+ * files first).
  */
 public final class LoudnessMeter {
     static final double ABSOLUTE_GATE_LUFS = -70.0;

@@ -62,7 +62,7 @@ public final class TruePeakLimiter {
      * What the limiter did.
      *
      * @param audio                     the output ({@code audio} itself when {@code limited} is false)
-     * @param limited                   whether any gain was applied
+     * @param limited                   whether any gain below 1 was applied
      * @param inputTruePeakDbtp         the input's true peak, max of both interpolators
      * @param outputTruePeakItuDbtp     the output's ITU true peak (max with sample peak)
      * @param outputTruePeakEbur128Dbtp the output's libebur128 true peak (max with sample peak)
@@ -87,6 +87,9 @@ public final class TruePeakLimiter {
     public Result limit(AudioBuffer audio, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
         double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
         double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
+        if (Double.isNaN(inPeakDb) || inPeakDb == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("cannot limit audio with NaN or infinite samples (true peak " + inPeakDb + ")");
+        }
         if (inPeakDb <= ceilingDbtp) {
             return new Result(audio, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
         }
@@ -128,7 +131,7 @@ public final class TruePeakLimiter {
             if (g < minGain) minGain = g;
             if (g < reducedBelow) reduced++;
         }
-        return new Result(new AudioBuffer(out, fs), true, inPeakDb, LoudnessMeter.dB(measured[1]),
+        return new Result(new AudioBuffer(out, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
                 LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
     }
 

@@ -17,7 +17,7 @@ import org.apache.commons.math3.transform.TransformType;
  * transform on primitive arrays (no per-bin objects).
  */
 final class Bandwidth {
-    static final int MAX_FRAMES = 64;
+    static final int MAX_FRAMES = 48;
     /** Half-width of the smoothing of the LTAS before the threshold search. */
     private static final double SMOOTH_HZ = 150.0;
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -115,8 +114,7 @@ public record QcThresholds(
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            var f = it.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             if (f.getKey().startsWith("_")) continue; // "_doc" and other comments
             int i = names.indexOf(f.getKey());
             if (i < 0) {

@@ -42,13 +42,16 @@ public final class QualityChecks {
     public List<CheckResult> run(AudioBuffer audio, int sourceBitDepth) {
         int pcmBits = sourceBitDepth >= 8 && sourceBitDepth <= 32 ? sourceBitDepth : 0;
         int channels = audio.channels();
-        ChannelStats[] stats = new ChannelStats[channels];
+        ChannelStats[] stats = stats(audio);
         long nonFinite = 0;
-        for (int c = 0; c < channels; c++) {
-            stats[c] = ChannelStats.of(audio.samples()[c], (float) t.clipLevel(), t.clipMinRunSamples(), pcmBits);
-            nonFinite += stats[c].nonFinite;
+        for (ChannelStats s : stats) nonFinite += s.nonFinite;
+        AudioBuffer clean = audio;
+        if (nonFinite > 0) { // rare: read NaN/Inf as 0 everywhere else (the clipping count keeps the raw reading)
+            clean = zeroNonFinite(audio);
+            ChannelStats[] again = stats(clean);
+            for (int c = 0; c < channels; c++) again[c].clipEvents = stats[c].clipEvents;
+            stats = again;
         }
-        AudioBuffer clean = nonFinite == 0 ? audio : zeroNonFinite(audio);
 
         List<CheckResult> out = new ArrayList<>(11);
         out.add(duration(audio.seconds()));
@@ -64,13 +67,22 @@ public final class QualityChecks {
         out.add(edgeSilence(LEADING_SILENCE, "leading", lead));
         out.add(edgeSilence(TRAILING_SILENCE, "trailing", trail));
         out.add(dcOffset(stats));
-        double r = channels >= 2 ? StereoCorrelation.pearson(clean.samples()[0], clean.samples()[1],
-                stats[0].mean, stats[1].mean) : Double.NaN;
+        double r = channels >= 2 ? StereoCorrelation.pearson(stats[0], stats[1]) : Double.NaN;
         out.add(mono(channels, r));
         out.add(phase(channels, r));
         out.add(bandwidth(clean));
-        out.add(bitDepth(stats, pcmBits));
+        out.add(bitDepth(clean, pcmBits));
         return out;
+    }
+
+    /** Per-channel statistics; channel 0 also collects its cross product with channel 1. */
+    private ChannelStats[] stats(AudioBuffer audio) {
+        float[][] x = audio.samples();
+        ChannelStats[] s = new ChannelStats[x.length];
+        for (int c = 0; c < x.length; c++) {
+            s[c] = ChannelStats.of(x[c], c == 0 && x.length > 1 ? x[1] : null, (float) t.clipLevel(), t.clipMinRunSamples());
+        }
+        return s;
     }
 
     /** The worst verdict of {@code results} (PASS for an empty list). */
@@ -129,7 +141,7 @@ public final class QualityChecks {
         double worst = 0;
         int ch = 0;
         for (int c = 0; c < stats.length; c++) {
-            if (Math.abs(stats[c].mean) > worst) { worst = Math.abs(stats[c].mean); ch = c; }
+            if (Math.abs(stats[c].mean()) > worst) { worst = Math.abs(stats[c].mean()); ch = c; }
         }
         Verdict v = worst >= t.dcOffsetFail() ? Verdict.FAIL : worst >= t.dcOffsetWarn() ? Verdict.WARN : Verdict.PASS;
         return new CheckResult(DC_OFFSET, v, worst, "FS", fmt("largest |mean| %.5f of full scale (%.1f dBFS) in channel %d",
@@ -169,17 +181,18 @@ public final class QualityChecks {
         return new CheckResult(BANDWIDTH, Verdict.PASS, hz, "Hz", base);
     }
 
-    private CheckResult bitDepth(ChannelStats[] stats, int pcmBits) {
+    private CheckResult bitDepth(AudioBuffer audio, int pcmBits) {
         if (pcmBits == 0) {
             return new CheckResult(BIT_DEPTH, Verdict.PASS, 0, "bits", "lossy or unknown source format: not applicable");
         }
         long or = 0;
-        for (ChannelStats s : stats) {
-            if (s.offGrid) {
+        for (float[] ch : audio.samples()) {
+            long o = ChannelStats.bitOr(ch, pcmBits);
+            if (o < 0) {
                 return new CheckResult(BIT_DEPTH, Verdict.PASS, pcmBits, "bits",
                         pcmBits + "-bit source with samples off the integer grid (float data): not measured");
             }
-            or |= s.bitOr;
+            or |= o;
         }
         if (or == 0) return new CheckResult(BIT_DEPTH, Verdict.PASS, 0, "bits", "digital silence: not applicable");
         int effective = Math.max(0, pcmBits - Long.numberOfTrailingZeros(or));

@@ -58,8 +58,11 @@ public record FileReport(String file, String input, String name, String category
         return worst;
     }
 
-    /** This report marked as resumed from an earlier run. */
-    FileReport asResumed() {
+    /**
+     * This report marked as resumed from an earlier run, with today's entry facts (the file may have moved inside the
+     * raw folder, or its licence id been corrected, without changing its content).
+     */
+    FileReport asResumed(String file, String input, String license) {
         return new FileReport(file, input, name, category, license, status, reasons, true, inputSha256, inputBytes,
                 format, decodedSeconds, decodeWarnings, checks, loudnessBefore, gainDb, limiter, trimmedSeconds, output,
                 outputBytes, loudnessAfter, outputSeconds, error, stageSeconds);

@@ -78,7 +78,7 @@ public final class ProcessJob {
         SourcesFile sources = SourcesFile.load(config.sourcesFile());
         List<Item> items = new ArrayList<>();
         for (SourcesFile.Entry e : sources.entries()) items.add(new Item(e, null));
-        for (String f : unlistedAudioFiles(raw, sources)) items.add(new Item(null, f));
+        for (String f : unlistedAudioFiles(raw, sources, config.outDir())) items.add(new Item(null, f));
 
         ProcessSettings s = config.settings();
         Resampler resampler = Resampler.highQuality();
@@ -140,7 +140,8 @@ public final class ProcessJob {
         w.category = t.category();
         w.license = t.license();
         ProcessState.Entry previous = ProcessState.read(config.stateDir(), w.name);
-        Path out = config.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension());
+        Path out = config.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension())
+                .toAbsolutePath();
         try {
             for (String p : item.entry.problems()) w.reject("sources.json tracks[" + item.entry.index() + "] (line "
                     + item.entry.line() + "): " + p);
@@ -164,7 +165,7 @@ public final class ProcessJob {
                 return finish(w, previous, configHash);
             }
             if (previous != null && previous.matches(w.sha256, configHash, out)) {
-                return previous.report().asResumed();
+                return previous.report().asResumed(w.file, w.input, w.license);
             }
             processor.process(in, out, w);
         } catch (LofiException e) {
@@ -204,8 +205,12 @@ public final class ProcessJob {
         return w.toReport();
     }
 
-    /** Audio files under {@code raw} (hidden ones skipped) that no entry lists, as paths relative to {@code raw}. */
-    private static List<String> unlistedAudioFiles(Path raw, SourcesFile sources) throws IOException {
+    /**
+     * Audio files under {@code raw} (hidden ones and the output folder skipped) that no entry lists, as paths relative
+     * to {@code raw}.
+     */
+    private static List<String> unlistedAudioFiles(Path raw, SourcesFile sources, Path outDir) throws IOException {
+        Path ownOutputs = outDir.toAbsolutePath().normalize(); // should --out lie inside the raw folder
         Set<String> listed = new HashSet<>();
         for (SourcesFile.Entry e : sources.entries()) {
             listed.add(Path.of(e.track().file().replace('\\', '/')).normalize().toString());
@@ -213,6 +218,7 @@ public final class ProcessJob {
         List<String> out = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(raw)) {
             walk.filter(p -> !p.equals(raw))
+                    .filter(p -> !p.toAbsolutePath().normalize().startsWith(ownOutputs))
                     .filter(p -> !Files.isDirectory(p))
                     .forEach(p -> {
                         Path rel = raw.relativize(p);

@@ -38,6 +38,8 @@ final class TrackProcessor {
     /** The verified output must read within this of the target, else the file gets a warning. */
     static final double VERIFY_TOLERANCE_LU = 0.1;
     private static final int MAX_GAIN_PASSES = 4;
+    /** Quieter sources are rejected rather than boosted (research audio_metrics.md §2: reject I < −40 LUFS). */
+    static final double MIN_INPUT_LUFS = -40.0;
 
     private final ProcessSettings settings;
     private final QualityChecks checks;
@@ -90,7 +92,8 @@ final class TrackProcessor {
         FileReport toReport() {
             return new FileReport(file, input, name, category, license, status, List.copyOf(reasons), false, sha256,
                     bytes, format, decodedSeconds, decodeWarnings, checks, before, gainDb, limiter, trimmedSeconds, output,
-                    outputBytes, after, outputSeconds, error, Map.copyOf(stageSeconds));
+                    outputBytes, after, outputSeconds, error,
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)));
         }
     }
 
@@ -170,6 +173,12 @@ final class TrackProcessor {
                     + "normalise it");
             return;
         }
+        if (before.integratedLufs() < MIN_INPUT_LUFS) {
+            w.reject(String.format("too quiet: %.1f LUFS integrated, below %.0f LUFS; normalising it would need %+.1f dB "
+                    + "of gain and bring up its noise floor", before.integratedLufs(), MIN_INPUT_LUFS,
+                    settings.targetLufs() - before.integratedLufs()));
+            return;
+        }
 
         t = System.nanoTime();
         double gain = settings.targetLufs() - before.integratedLufs();
@@ -184,18 +193,20 @@ final class TrackProcessor {
             }
             TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
             TruePeakLimiter.Result lim = limiter.limit(result);
+            int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
-            for (int pass = 1; pass < MAX_GAIN_PASSES; pass++) {
+            while (runs < MAX_GAIN_PASSES) {
                 double lufs = LoudnessMeter.integratedLufs(lim.audio());
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
                 gain += settings.targetLufs() - lufs;
                 lim = limiter.limit(scaled(audio, gain));
+                runs++;
             }
             result = lim.audio();
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
-                    before.truePeakDbtp() + gain);
+                    before.truePeakDbtp() + gain, runs);
         } else {
-            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain);
+            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
         w.stageSeconds.put("limit", secondsSince(t));
@@ -205,13 +216,15 @@ final class TrackProcessor {
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
         else WavFile.write(out, result, 24);
-        w.output = out.toString();
+        w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
         w.stageSeconds.put("write", secondsSince(t));
         result = null;
 
         t = System.nanoTime();
-        AudioBuffer written = AudioDecoder.decode(out);
+        // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
+        // FFmpeg for FLAC.
+        AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out) : WavFile.read(out);
         w.after = LoudnessMeter.measure(written);
         w.outputSeconds = written.seconds();
         w.stageSeconds.put("verify", secondsSince(t));

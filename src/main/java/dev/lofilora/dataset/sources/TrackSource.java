@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One entry of {@code data/metadata/sources.json} (schema in README "sources.json").
+ * One entry of {@code data/metadata/sources.json} (schema: docs/sources-schema.md; loaded and validated by {@link SourcesFile}).
  *
  * @param file            path of the audio file relative to the raw folder (must stay inside it)
  * @param name            optional output name (the track's unique key in later stages); default: the file stem, sanitised

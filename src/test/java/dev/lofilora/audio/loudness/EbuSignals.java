@@ -26,12 +26,16 @@ final class EbuSignals {
         float[][] x = new float[channelOffsetDb.length][total];
         double[] gain = new double[x.length];
         for (int c = 0; c < x.length; c++) gain[c] = Math.pow(10.0, channelOffsetDb[c] / 20.0);
+        // 1 kHz has a whole-sample period at rates that are multiples of 1 kHz: one table instead of a sin per sample
+        int period = sampleRate % 1000 == 0 ? sampleRate / 1000 : 0;
+        double[] table = new double[period];
+        for (int i = 0; i < period; i++) table[i] = Math.sin(2.0 * Math.PI * 1000.0 * i / sampleRate);
         int n = 0;
         for (Segment s : segments) {
             int len = (int) Math.round(s.seconds() * sampleRate);
             double amp = Math.pow(10.0, s.dbfs() / 20.0);
             for (int i = 0; i < len; i++, n++) {
-                double v = amp * Math.sin(2.0 * Math.PI * 1000.0 * n / sampleRate);
+                double v = amp * (period > 0 ? table[n % period] : Math.sin(2.0 * Math.PI * 1000.0 * n / sampleRate));
                 for (int c = 0; c < x.length; c++) x[c][n] = (float) (v * gain[c]);
             }
         }

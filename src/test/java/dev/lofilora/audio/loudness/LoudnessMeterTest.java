@@ -157,6 +157,16 @@ class LoudnessMeterTest {
     }
 
     @Test
+    void emptyInputAndUnsupportedLayouts() {
+        LoudnessReport r = LoudnessMeter.measure(new AudioBuffer(new float[2][0], 48000));
+        assertEquals(NEG_INF, r.integratedLufs());
+        assertEquals(NEG_INF, r.truePeakDbtp());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LoudnessMeter.measure(new AudioBuffer(new float[8][4800], 48000)));
+        assertTrue(e.getMessage().contains("8 channels"), e.getMessage());
+    }
+
+    @Test
     void inputShorterThanOneGatingBlockHasNoIntegratedLoudness() {
         LoudnessReport r = LoudnessMeter.measure(sine(48000, 2, seg(0.39, -23)));
         assertEquals(NEG_INF, r.integratedLufs());
@@ -174,6 +184,20 @@ class LoudnessMeterTest {
         AudioBuffer five = sine(48000, new double[] {-28, -28, -24, -30, -30}, seg(10, 0));
         AudioBuffer six = sine(48000, new double[] {-28, -28, -24, 0, -30, -30}, seg(10, 0));
         assertEquals(LoudnessMeter.integratedLufs(five), LoudnessMeter.integratedLufs(six), 1e-9);
+    }
+
+    @Test
+    void reportWithGainEqualsMeasuringTheScaledAudio() {
+        AudioBuffer a = MusicLike.drums(44100, 8, 3);
+        LoudnessReport predicted = LoudnessMeter.measure(a).withGain(-7.5);
+        LoudnessReport measured = LoudnessMeter.measure(MusicLike.normalise(a, predicted.integratedLufs()));
+        assertEquals(measured.integratedLufs(), predicted.integratedLufs(), 1e-4);
+        assertEquals(measured.loudnessRangeLu(), predicted.loudnessRangeLu(), 1e-4);
+        assertEquals(measured.momentaryMaxLufs(), predicted.momentaryMaxLufs(), 1e-4);
+        assertEquals(measured.shortTermMaxLufs(), predicted.shortTermMaxLufs(), 1e-4);
+        assertEquals(measured.samplePeakDbfs(), predicted.samplePeakDbfs(), 1e-4);
+        assertEquals(measured.truePeakItuDbtp(), predicted.truePeakItuDbtp(), 1e-4);
+        assertEquals(measured.truePeakEbur128Dbtp(), predicted.truePeakEbur128Dbtp(), 1e-4);
     }
 
     /**

@@ -101,6 +101,37 @@ class TruePeakLimiterTest {
     }
 
     @Test
+    void holdsTheCeilingAtOtherRatesAndChannelCounts() {
+        // 96 kHz: libebur128 oversamples 2x with a 25-sample span per phase; 44.1 kHz mono; 32 kHz
+        AudioBuffer hi = MusicLike.normalise(MusicLike.drums(96000, 4, 4), -14.0);
+        AudioBuffer cd = MusicLike.normalise(MusicLike.drums(44100, 4, 5), -14.0);
+        AudioBuffer mono = new AudioBuffer(new float[][] {cd.samples()[0]}, 44100);
+        AudioBuffer low = MusicLike.normalise(MusicLike.drums(32000, 4, 6), -12.0);
+        for (AudioBuffer in : new AudioBuffer[] {hi, mono, low}) {
+            assertTrue(LoudnessMeter.measure(in).truePeakDbtp() > -1.0);
+            TruePeakLimiter.Result r = limiter.limit(in);
+            LoudnessReport after = LoudnessMeter.measure(r.audio());
+            assertTrue(after.truePeakItuDbtp() <= -1.0 && after.truePeakEbur128Dbtp() <= -1.0,
+                    in.sampleRate() + " Hz: " + after);
+        }
+    }
+
+    @Test
+    void knownInputPeaksSkipTheFirstMeasurementWithTheSameResult() {
+        AudioBuffer in = MusicLike.normalise(MusicLike.drums(48000, 4, 7), -14.0);
+        LoudnessReport rep = LoudnessMeter.measure(in);
+        TruePeakLimiter.Result a = limiter.limit(in);
+        TruePeakLimiter.Result b = limiter.limit(in, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        assertArrayEquals(a.audio().samples()[0], b.audio().samples()[0]);
+        assertEquals(a.maxGainReductionDb(), b.maxGainReductionDb());
+        assertFalse(limiter.limit(in, -3.0, -2.5).limited(), "claimed peaks under the ceiling: nothing to do");
+        float[] bad = in.samples()[0].clone();
+        bad[100] = Float.NaN;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> limiter.limit(new AudioBuffer(new float[][] {bad, bad}, 48000)));
+    }
+
+    @Test
     void holdAndSmoothingStepsAreExact() {
         float[] g = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
         GainCurve.forwardMin(g, 3);

@@ -167,4 +167,19 @@ class QualityChecksTest {
         assertEquals(901.0, tooLong.value(), 1e-9);
         assertEquals(Verdict.PASS, find(qc.run(QcSignals.clean(48000, 5, 12), 0), DURATION).verdict());
     }
+
+    @Test
+    void monoAndEmptyInputsGiveDefinedResults() {
+        AudioBuffer clean = QcSignals.clean(48000, 6, 14);
+        List<CheckResult> mono = qc.run(new AudioBuffer(new float[][] {clean.samples()[0]}, 48000), 0);
+        assertEquals(Verdict.PASS, find(mono, MONO_IN_STEREO).verdict());
+        assertTrue(find(mono, MONO_IN_STEREO).detail().contains("not applicable"));
+        assertEquals(Verdict.PASS, QualityChecks.worst(mono));
+
+        List<CheckResult> empty = qc.run(new AudioBuffer(new float[2][0], 48000), 16);
+        assertEquals(11, empty.size());
+        assertEquals(Verdict.FAIL, find(empty, DURATION).verdict());
+        assertEquals(Verdict.FAIL, find(empty, SILENCE).verdict());
+        for (CheckResult r : empty) assertTrue(Double.isFinite(r.value()), r.toString());
+    }
 }

@@ -160,6 +160,19 @@ class ProcessBadInputTest {
     }
 
     @Test
+    void veryQuietFileIsRejectedNotBoosted() throws IOException {
+        var m = Fixtures.music(44100, 6, 13);
+        for (float[] ch : m.samples()) for (int i = 0; i < ch.length; i++) ch[i] *= 0.02f; // about -53 LUFS
+        Fixtures.write(raw.resolve("quiet.wav"), m, AudioEncoder.Format.WAV_24);
+        FileReport f = runWith("quiet.wav");
+        assertEquals(FileStatus.REJECTED, f.status(), f.reasons().toString());
+        assertTrue(f.reasons().get(0).startsWith("too quiet: -5") && f.reasons().get(0).contains("below -40 LUFS"),
+                f.reasons().toString());
+        assertTrue(f.loudnessBefore().integratedLufs() < -50);
+        assertNull(f.gainDb());
+    }
+
+    @Test
     void fileLongerThanTheMaximum() throws IOException {
         Path cfg = Files.createDirectories(root.resolve("cfg"));
         Files.writeString(cfg.resolve("quality_checks.json"), "{\"maxDurationSeconds\": 8.0}");

@@ -152,4 +152,16 @@ class ProcessJobTest {
         assertTrue(Files.isRegularFile(root.resolve("out/chill/My_Song__final_.wav")));
         assertTrue(Files.isRegularFile(root.resolve("out/jazzy/renamed-track.wav")));
     }
+
+    @Test
+    void outputsInsideTheRawFolderAreNotTakenForUnlistedSources() throws Exception {
+        Path raw = Files.createDirectories(root.resolve("raw"));
+        Fixtures.write(raw.resolve("a.flac"), Fixtures.music(44100, 6, 51), AudioEncoder.Format.FLAC_16);
+        Fixtures.sources(root.resolve("meta/sources.json"), List.of(Fixtures.entry("a.flac")));
+        ProcessConfig c = ProcessConfig.of(raw, raw.resolve("processed"), root.resolve("meta"));
+        assertTrue(new ProcessJob(c).run(ProgressListener.NONE).allAccepted());
+        ProcessResult again = new ProcessJob(c).run(ProgressListener.NONE);
+        assertEquals(1, again.files().size(), again.files().toString());
+        assertTrue(again.allAccepted());
+    }
 }
