@@ -31,12 +31,15 @@ class TempoKeyAccuracyTest {
         List<StylePreset> presets = StylePresets.load(ConfigFiles.defaults()).all();
         LofiSynth synth = new LofiSynth();
         TempoKeyAnalyzer analyzer = new TempoKeyAnalyzer();
+        int degraded = 0;   // clips with swing, tape wow and vinyl crackle all switched on
         int acc1 = 0, doubled = 0, halved = 0, tripled = 0, thirded = 0, keyExact = 0;
         double mirex = 0;
         StringBuilder misses = new StringBuilder();
         for (int i = 0; i < CLIPS; i++) {
             StylePreset preset = presets.get(i % presets.size());
             SynthClip clip = PresetSynth.render(synth, preset, FIRST_SEED + i, SECONDS);
+            var style = PresetSynth.forPreset(preset);
+            if (style.swing() > 0 && style.wowCents() > 0 && style.crackle() > 0) degraded++;
             TempoKey est = analyzer.analyze(clip.audio());
             double ratio = est.bpm() / clip.truth().bpm();
             boolean tempoOk = within(ratio, 1);
@@ -59,6 +62,7 @@ class TempoKeyAccuracyTest {
                         + "x3 %d, x1/3 %d) | key exact %.1f %% | MIREX weighted %.3f%n%s",
                 CLIPS, 100 * acc1Rate, 100.0 * (acc1 + octave) / CLIPS, doubled, halved, tripled, thirded,
                 100 * keyRate, mirex / CLIPS, misses);
+        assertTrue(degraded >= 45, "only " + degraded + " clips had swing, wow and crackle on");
         assertTrue(acc1Rate >= 0.90, "tempo Acc1 " + acc1Rate + "\n" + misses);
         assertTrue(keyRate >= 0.90, "key exact " + keyRate + "\n" + misses);
         assertTrue(mirex / CLIPS >= 0.90, "MIREX " + mirex / CLIPS);
