@@ -6,15 +6,30 @@ package dev.lofilora.audio.analysis;
  * to a fraction of a bin by a parabola through the log magnitudes. The tuning is estimated from all peaks
  * (the magnitude-weighted circular mean of their offsets from the equal-tempered grid, so a detuned tape
  * or a wow-shifted recording still folds correctly), and each peak is then folded to its pitch class with
- * a cos² weight that fades out halfway between semitones.
+ * a cos² weight that fades out halfway between semitones. Peaks below {@value #BASS_HZ} Hz are also
+ * collected into a separate bass chroma (the key estimator uses it as a tonic cue).
  */
 final class Chroma {
     static final double LOW_HZ = 55, HIGH_HZ = 1800;
 
     private Chroma() {}
 
-    /** @return the 12-bin chroma (C = 0), and in {@code tuningOut[0]} the tuning offset in semitones */
-    static double[] compute(float[] x, int sampleRate, double[] tuningOut) {
+    /** Upper limit of the bass register, whose pitch classes are also collected on their own. */
+    static final double BASS_HZ = 200;
+    /**
+     * Peaks are weighted by the square root of their magnitude, so that a few loud partials (a bass
+     * note, a bright pluck) do not outweigh the rest of the harmony.
+     */
+    private static final double POWER = 0.5;
+
+    /**
+     * @param full   12-bin chroma (C = 0) of every peak
+     * @param bass   the same, for peaks below {@value #BASS_HZ} Hz only
+     * @param tuning the tuning offset from A440 equal temperament, in semitones
+     */
+    record Profile(double[] full, double[] bass, double tuning) {}
+
+    static Profile compute(float[] x, int sampleRate) {
         int n = Integer.highestOneBit(Math.max(256, (int) (0.68 * sampleRate)));
         int hop = n / 2;
         int frames = x.length < n ? (x.length > n / 4 ? 1 : 0) : 1 + (x.length - n) / hop;
@@ -47,21 +62,23 @@ final class Chroma {
                     weight = java.util.Arrays.copyOf(weight, capacity);
                 }
                 pitch[count] = 69 + 12 * Math.log(hz / 440) / Math.log(2);
-                weight[count] = mag[k];
+                weight[count] = Math.pow(mag[k], POWER);
                 count++;
             }
         }
         double tuning = tuning(pitch, weight, count);
-        if (tuningOut != null) tuningOut[0] = tuning;
-        double[] chroma = new double[12];
+        double[] chroma = new double[12], bass = new double[12];
+        double bassPitch = 69 + 12 * Math.log(BASS_HZ / 440) / Math.log(2);
         for (int i = 0; i < count; i++) {
             double p = pitch[i] - tuning;
             long nearest = Math.round(p);
             double d = p - nearest;
             double w = Math.cos(Math.PI * d);
-            chroma[(int) Math.floorMod(nearest, 12)] += weight[i] * w * w;
+            int pc = (int) Math.floorMod(nearest, 12);
+            chroma[pc] += weight[i] * w * w;
+            if (p < bassPitch) bass[pc] += weight[i] * w * w;
         }
-        return chroma;
+        return new Profile(chroma, bass, tuning);
     }
 
     /** Magnitude-weighted circular mean of the peaks' offsets from the semitone grid, in (−0.5, 0.5]. */

@@ -11,21 +11,26 @@ final class Harmony {
     static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
     static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
 
-    /** Scale degrees (0-based) of four-chord progressions; every one starts or ends on the tonic. */
+    /*
+     * Scale degrees (0-based) of four-chord progressions. Every one contains a dominant (V) resolving to,
+     * or a cadence onto, the tonic chord: the fixtures must sound in the key they claim. Common lofi loops
+     * that leave the key ambiguous on purpose (i–VI–III–VII, which a listener hears as vi–IV–I–V of the
+     * relative major, or a bare I–IV vamp) are left out for that reason.
+     */
     private static final int[][] MAJOR_PROGRESSIONS = {
             {0, 5, 1, 4},   // I–vi–ii–V
             {1, 4, 0, 0},   // ii–V–I–I
-            {0, 3, 2, 5},   // I–IV–iii–vi
-            {0, 3, 0, 3},   // I–IV vamp
+            {0, 3, 4, 0},   // I–IV–V–I
             {0, 4, 5, 3},   // I–V–vi–IV
             {0, 2, 3, 4},   // I–iii–IV–V
+            {0, 3, 1, 4},   // I–IV–ii–V
     };
     private static final int[][] MINOR_PROGRESSIONS = {
-            {0, 5, 2, 6},   // i–VI–III–VII
-            {0, 3, 6, 2},   // i–iv–VII–III
-            {1, 4, 0, 0},   // iiø–V7–i–i
             {0, 3, 4, 0},   // i–iv–V–i
+            {1, 4, 0, 0},   // iiø–V7–i–i
             {0, 6, 5, 4},   // i–VII–VI–V (Andalusian)
+            {0, 5, 3, 4},   // i–VI–iv–V
+            {0, 5, 6, 0},   // i–VI–VII–i (Aeolian cadence)
             {0, 3, 0, 4},   // i–iv–i–V
     };
 
@@ -41,6 +46,9 @@ final class Harmony {
     }
 
     int chordCount() { return progression.length; }
+
+    /** Scale degree (0 = tonic) of chord {@code index} (cyclic). */
+    int degree(int index) { return progression[Math.floorMod(index, progression.length)]; }
 
     /** Root pitch class of chord {@code index} (cyclic). */
     int rootPitchClass(int index) {

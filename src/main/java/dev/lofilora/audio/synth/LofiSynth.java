@@ -171,7 +171,7 @@ public final class LofiSynth {
 
     /**
      * A sparse melody on the strongest lead instrument: chord tones on strong beats, scale steps between,
-     * and the tonic at the end of each pass through the progression (as most tunes do).
+     * and the tonic, held, whenever the progression arrives on the tonic chord (as most tunes do).
      */
     private static void renderMelody(float[][] mix, SynthStyle s, Harmony h, Grid g, int totalBeats,
                                      SplittableRandom r) {
@@ -179,12 +179,11 @@ public final class LofiSynth {
         double lead = Math.max(Math.max(s.piano(), s.keys()), Math.max(s.guitar(), s.chip()));
         if (lead == 0) return;
         int bpc = s.beatsPerChord();
-        int cycleBeats = bpc * h.chordCount();
         int[] scale = h.scale();
         for (int beat = 0; beat < totalBeats; beat += 1) {
-            if (r.nextDouble() > 0.55) continue;
             int c = beat / bpc;
-            boolean cadence = beat % cycleBeats == cycleBeats - bpc;
+            boolean cadence = beat % bpc == 0 && h.degree(c) == 0 && h.degree(c - 1) != 0;
+            if (!cadence && r.nextDouble() > 0.55) continue;
             int midi;
             if (cadence) {
                 midi = 72 + h.tonic();

@@ -4,6 +4,16 @@ import java.util.SplittableRandom;
 
 /** The "lofi" treatment: low-pass tone, tape wow/flutter, vinyl crackle and hiss, rain. */
 final class TapeEffects {
+    /** exp(−k/6) with alternating sign: the ringing of one click. */
+    private static final double[] CLICK_SHAPE = new double[48];
+    /** exp(−k/5)·sin(2π·0.19·k): one rain drop. */
+    private static final double[] DROP_SHAPE = new double[30];
+
+    static {
+        for (int k = 0; k < CLICK_SHAPE.length; k++) CLICK_SHAPE[k] = StrictMath.exp(-k / 6.0) * (k % 2 == 0 ? 1 : -0.6);
+        for (int k = 0; k < DROP_SHAPE.length; k++) DROP_SHAPE[k] = StrictMath.exp(-k / 5.0) * Osc.sin(k * 0.19);
+    }
+
     private TapeEffects() {}
 
     /** Second-order Butterworth low-pass (RBJ biquad), in place. */
@@ -40,8 +50,16 @@ final class TapeEffects {
         int n = in[0].length;
         float[][] out = new float[in.length][n];
         double wInc = wowHz / sr, fInc = flutterHz / sr;
+        int block = 16;   // the delay is smooth (≤ 9 Hz): evaluate it every 16 samples, interpolate between
+        double dNext = delay(0, base, wowA, wowPhase, wInc, flutterA, flutterPhase, fInc), d = dNext, slope = 0;
         for (int i = 0; i < n; i++) {
-            double d = base + wowA * Osc.sin(wowPhase + i * wInc) + flutterA * Osc.sin(flutterPhase + i * fInc);
+            if (i % block == 0) {
+                d = dNext;
+                dNext = delay(i + block, base, wowA, wowPhase, wInc, flutterA, flutterPhase, fInc);
+                slope = (dNext - d) / block;
+            } else {
+                d += slope;
+            }
             double pos = i - d + base;   // shift by the mean delay so the clip stays aligned with its grid
             int j = (int) Math.floor(pos);
             double t = pos - j;
@@ -54,6 +72,16 @@ final class TapeEffects {
         return out;
     }
 
+    private static double delay(int i, double base, double wowA, double wowPhase, double wInc,
+                                double flutterA, double flutterPhase, double fInc) {
+        return base + wowA * Osc.sin(wowPhase + i * wInc) + flutterA * Osc.sin(flutterPhase + i * fInc);
+    }
+
+    /** Frames until the next event of a Poisson process with {@code perSample} events per frame. */
+    private static int nextGap(SplittableRandom rnd, double perSample) {
+        return 1 + (int) (-StrictMath.log(1 - rnd.nextDouble()) / perSample);
+    }
+
     /** Vinyl: Poisson-timed clicks of random size (a few loud pops among many ticks) over soft hiss. */
     static void crackle(float[][] out, int sr, double level, SplittableRandom rnd) {
         if (level == 0) return;
@@ -61,19 +89,21 @@ final class TapeEffects {
         double perSample = (8 + 30 * level) / sr;
         double hissLp = 0;
         double hiss = 0.012 * level;
+        int nextClick = nextGap(rnd, perSample);
         for (int i = 0; i < n; i++) {
             double w = rnd.nextDouble() * 2 - 1;
             hissLp += 0.3 * (w - hissLp);
             float h = (float) (hiss * hissLp);
             out[0][i] += h;
             out[1][i] += h;
-            if (rnd.nextDouble() < perSample) {
+            if (i == nextClick) {
+                nextClick += nextGap(rnd, perSample);
                 double size = 0.08 * level * StrictMath.pow(rnd.nextDouble(), 3) + 0.01 * level;
                 double sign = rnd.nextBoolean() ? 1 : -1;
                 int len = 8 + rnd.nextInt(40);
                 double side = rnd.nextDouble();
                 for (int k = 0; k < len && i + k < n; k++) {
-                    double v = sign * size * StrictMath.exp(-k / 6.0) * (k % 2 == 0 ? 1 : -0.6);
+                    double v = sign * size * CLICK_SHAPE[k];
                     out[0][i + k] += (float) (v * (1 - 0.5 * side));
                     out[1][i + k] += (float) (v * (0.5 + 0.5 * side));
                 }
@@ -88,6 +118,7 @@ final class TapeEffects {
         double[] lp = new double[2], lp2 = new double[2];
         double swellInc = 0.07 / sr, swellPhase = rnd.nextDouble();
         double drops = 25.0 / sr;
+        int nextDrop = nextGap(rnd, drops);
         for (int i = 0; i < n; i++) {
             double swell = 0.75 + 0.25 * Osc.sin(swellPhase + i * swellInc);
             for (int c = 0; c < 2; c++) {
@@ -96,12 +127,11 @@ final class TapeEffects {
                 lp2[c] += 0.04 * (lp[c] - lp2[c]);
                 out[c][i] += (float) (0.05 * level * swell * (lp[c] - lp2[c]));
             }
-            if (rnd.nextDouble() < drops) {
+            if (i == nextDrop) {
+                nextDrop += nextGap(rnd, drops);
                 int c = rnd.nextInt(2);
                 double size = 0.02 * level * rnd.nextDouble();
-                for (int k = 0; k < 30 && i + k < n; k++) {
-                    out[c][i + k] += (float) (size * StrictMath.exp(-k / 5.0) * Osc.sin(k * 0.19));
-                }
+                for (int k = 0; k < DROP_SHAPE.length && i + k < n; k++) out[c][i + k] += (float) (size * DROP_SHAPE[k]);
             }
         }
     }

@@ -33,12 +33,14 @@ final class Voices {
         double tremInc = 4.5 / sr;
         int attack = sr / 500;
         int end = Math.min(n, start + hold + sr / 4);
+        double trem = 1;
         for (int i = start, k = 0; i < end; i++, k++) {
             double ph = k * inc;
-            double s = Osc.sin(ph + index * Osc.sin(ph) / (2 * Math.PI));
-            if (tine) s += tineAmp * Osc.sin(k * tineInc);
+            // once the modulation index has decayed the voice is a plain sine: skip the modulator
+            double s = index > 1e-3 ? Osc.sin(ph + index * Osc.sin(ph) / (2 * Math.PI)) : Osc.sin(ph);
+            if (tine && tineAmp > 1e-4) s += tineAmp * Osc.sin(k * tineInc);
             double a = amp * (k < attack ? k / (double) attack : 1);
-            double trem = 1 + 0.12 * Osc.sin(k * tremInc);
+            if ((k & 63) == 0) trem = 1 + 0.12 * Osc.sin(k * tremInc);   // 4.5 Hz: a control rate is plenty
             float v = (float) (s * a);
             out[0][i] += v * g[0] * (float) trem;
             out[1][i] += v * g[1] * (float) (2 - trem);
@@ -72,7 +74,7 @@ final class Voices {
         for (int i = start, k = 0; i < end; i++, k++) {
             double s = 0;
             for (int p = 0; p < partials; p++) {
-                if (amp[p] == 0) continue;
+                if (amp[p] < 1e-5) continue;
                 s += amp[p] * Osc.sin(k * inc[p]);
                 amp[p] *= decay[p];
             }
@@ -97,8 +99,7 @@ final class Voices {
         for (int i = start, k = 0; i < end; i++, k++) {
             if (k < hold) env = Math.min(1, k / attackSamples);
             else env *= release;
-            double a = Osc.sin(k * incA) + 0.4 * Osc.sin(2 * k * incA) + 0.2 * Osc.sin(3 * k * incA);
-            double b = Osc.sin(k * incB) + 0.4 * Osc.sin(2 * k * incB) + 0.2 * Osc.sin(3 * k * incB);
+            double a = Osc.pad(k * incA), b = Osc.pad(k * incB);
             out[0][i] += (float) (vel * env * a);
             out[1][i] += (float) (vel * env * b);
             if (k >= hold && env < 1e-4) break;

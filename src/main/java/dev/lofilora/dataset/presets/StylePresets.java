@@ -191,7 +191,8 @@ public final class StylePresets {
      *   <li>key: 0.25 if the tonic is not among the preset's typical keys, weighted by key confidence;</li>
      *   <li>a tie-breaker: 0.05 per 10 % between the tempo and the range's centre.</li>
      * </ul>
-     * Confidences below 0.2 are raised to 0.2 so that an unsure analysis still ranks.
+     * Confidences below 0.2 are raised to 0.2 so that an unsure analysis still ranks. A NaN tempo (no
+     * pulse found) leaves the ranking to key and mode.
      */
     public List<Match> ranked(TempoKey analysed) {
         List<Match> out = new ArrayList<>(presets.size());
@@ -206,11 +207,12 @@ public final class StylePresets {
     static double distance(StylePreset p, TempoKey a) {
         double tempoWeight = Math.max(0.2, a.bpmConfidence());
         double keyWeight = Math.max(0.2, a.keyConfidence());
-        double tempo = Math.min(tempoOutside(p, a.bpm()),
+        boolean noTempo = !(a.bpm() > 0);   // NaN: the analyser found no pulse; tempo then ranks nothing
+        double tempo = noTempo ? 0 : Math.min(tempoOutside(p, a.bpm()),
                 Math.min(tempoOutside(p, a.bpm() * 2), tempoOutside(p, a.bpm() / 2)) + 0.5);
         double mode = p.synthModes().contains(a.mode()) ? 0 : 1;
         double key = p.keys().contains(a.tonic()) ? 0 : 0.25;
-        double centre = Math.abs(Math.log(a.bpm() / p.tempoCentre())) / Math.log(1.1);
+        double centre = noTempo ? 0 : Math.abs(Math.log(a.bpm() / p.tempoCentre())) / Math.log(1.1);
         return tempoWeight * tempo + keyWeight * (mode + key) + 0.05 * centre;
     }
 

@@ -148,6 +148,33 @@ class StylePresetsTest {
         assertTrue(loadBad(dir, "{\"presets\": [" + outOfRange + "]}").getMessage().contains("swing must be in"));
     }
 
+    @Test
+    void vocabularyTagInTwoGroupsIsAnError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("tag_vocabulary.json"),
+                "{\"groups\": {\"genre\": [\"lofi\", \"jazz\"], \"mood\": [\"chill\", \"jazz\"]}}");
+        LofiException e = assertThrows(LofiException.class, () -> StylePresets.load(ConfigFiles.in(dir)));
+        assertTrue(e.getMessage().contains("tag_vocabulary.json") && e.getMessage().contains("tag 'jazz' is in both group 'genre' and group 'mood'"),
+                e.getMessage());
+    }
+
+    @Test
+    void nearestPresetOfAnAnalysedClipFitsItsTempoAndMode() {
+        var analyzer = new dev.lofilora.audio.analysis.TempoKeyAnalyzer();
+        LofiSynth synth = new LofiSynth();
+        StylePreset house = PRESETS.require("lofi_house");
+        SynthClip clip = PresetSynth.render(synth, house, 21, 12);
+        StylePresets.Match m = PRESETS.nearest(analyzer.analyze(clip.audio()));
+        assertTrue(m.preset().tempoContains(clip.truth().bpm()), m.preset().id() + " for " + clip.truth());
+        assertTrue(m.preset().synthModes().contains(clip.truth().mode()), m.preset().id());
+        assertTrue(m.score() > 0.5, "score " + m.score());
+    }
+
+    @Test
+    void unknownIdIsAnErrorListingTheKnownIds() {
+        LofiException e = assertThrows(LofiException.class, () -> PRESETS.require("polka_lofi"));
+        assertTrue(e.getMessage().contains("unknown style preset 'polka_lofi'") && e.getMessage().contains("lofi_hip_hop"));
+    }
+
     private static LofiException loadBad(Path dir, String json) throws IOException {
         Files.writeString(dir.resolve("style_presets.json"), json);
         return assertThrows(LofiException.class, () -> StylePresets.load(ConfigFiles.in(dir)));
