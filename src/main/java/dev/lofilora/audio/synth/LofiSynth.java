@@ -20,6 +20,8 @@ import java.util.SplittableRandom;
 public final class LofiSynth {
     public static final int DEFAULT_SAMPLE_RATE = 48_000;
     public static final double PEAK_DBFS = -3.0;
+    /** Tape-hiss amplitude before normalisation (about −52 dBFS RMS on a full-scale mix). */
+    static final double HISS_AMPLITUDE = 0.004;
 
     private final int sampleRate;
 
@@ -65,7 +67,8 @@ public final class LofiSynth {
         // never changes another part.
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom harmonyR = root.split(), compR = root.split(), melodyR = root.split(),
-                drumR = root.split(), noiseR = root.split(), tapeR = root.split(), pluckR = root.split();
+                drumR = root.split(), noiseR = root.split(), tapeR = root.split(), pluckR = root.split(),
+                hissR = root.split();
 
         Harmony harmony = new Harmony(tonic, "minor".equals(mode), harmonyR);
         Grid grid = new Grid(bpm, style.swing(), sr);
@@ -81,6 +84,7 @@ public final class LofiSynth {
         float[][] out = halfRate ? new float[][] {Upsampler.twice(tape[0], n), Upsampler.twice(tape[1], n)} : tape;
         TapeEffects.crackle(out, outRate, style.crackle(), noiseR);
         TapeEffects.rain(out, outRate, style.rain(), noiseR);
+        TapeEffects.hiss(out, HISS_AMPLITUDE, hissR);
         normalise(out, StrictMath.pow(10, PEAK_DBFS / 20));
 
         return new SynthClip(new AudioBuffer(out, outRate),

@@ -111,6 +111,24 @@ final class TapeEffects {
         }
     }
 
+    /**
+     * Tape hiss: a constant, full-band, decorrelated noise floor about 50 dB under full scale. Every preset gets it:
+     * it is part of the lofi sound, and without it a clip low-passed under 10 kHz has no content above that at all,
+     * which the bandwidth quality check rightly reads as upsampled low-rate material.
+     */
+    static void hiss(float[][] out, double amplitude, SplittableRandom rnd) {
+        int n = out[0].length;
+        for (float[] ch : out) {
+            double prev = 0;
+            for (int i = 0; i < n; i++) {
+                double w = rnd.nextDouble() * 2 - 1;
+                // a gentle first-difference tilt: more energy up top, as tape hiss has
+                ch[i] += (float) (amplitude * (0.6 * w + 0.4 * (w - prev)));
+                prev = w;
+            }
+        }
+    }
+
     /** Rain: band-limited noise with slow swells, plus scattered drop ticks. */
     static void rain(float[][] out, int sr, double level, SplittableRandom rnd) {
         if (level == 0) return;
