@@ -44,24 +44,37 @@ public final class WavFile {
         out.write(h.array());
         float[][] s = audio.samples();
         int chunkFrames = 8192;
-        ByteBuffer buf = ByteBuffer.allocate(chunkFrames * ch * bytesPer).order(ByteOrder.LITTLE_ENDIAN);
+        // Plain byte[] with index arithmetic: ByteBuffer.put per byte costs several times more on this hot path.
+        byte[] buf = new byte[chunkFrames * ch * bytesPer];
         for (int start = 0; start < frames; start += chunkFrames) {
             int end = Math.min(frames, start + chunkFrames);
-            buf.clear();
+            int p = 0;
             for (int i = start; i < end; i++) {
                 for (int c = 0; c < ch; c++) {
                     float v = s[c][i];
                     switch (bits) {
-                        case 16 -> buf.putShort((short) quantise(v, 32768.0));
+                        case 16 -> {
+                            int q = quantise(v, 32768.0);
+                            buf[p++] = (byte) q;
+                            buf[p++] = (byte) (q >> 8);
+                        }
                         case 24 -> {
                             int q = quantise(v, 8388608.0);
-                            buf.put((byte) q).put((byte) (q >> 8)).put((byte) (q >> 16));
+                            buf[p++] = (byte) q;
+                            buf[p++] = (byte) (q >> 8);
+                            buf[p++] = (byte) (q >> 16);
                         }
-                        default -> buf.putFloat(v);
+                        default -> {
+                            int q = Float.floatToRawIntBits(v);
+                            buf[p++] = (byte) q;
+                            buf[p++] = (byte) (q >> 8);
+                            buf[p++] = (byte) (q >> 16);
+                            buf[p++] = (byte) (q >> 24);
+                        }
                     }
                 }
             }
-            out.write(buf.array(), 0, buf.position());
+            out.write(buf, 0, p);
         }
         out.flush();
     }
@@ -132,22 +145,30 @@ public final class WavFile {
             float[][] s = new float[in.channels][frames];
             int chunkFrames = 8192;
             ByteBuffer buf = ByteBuffer.allocate(chunkFrames * in.channels * bytesPer).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] b = buf.array();
             long pos = in.dataOffset;
             for (int start = 0; start < frames; start += chunkFrames) {
                 int n = Math.min(chunkFrames, frames - start);
                 buf.clear().limit(n * in.channels * bytesPer);
                 readFully(fc, buf, pos, file);
                 pos += (long) n * in.channels * bytesPer;
-                buf.flip();
+                int p = 0; // index arithmetic on the backing array, as in write()
                 for (int i = 0; i < n; i++) {
                     for (int c = 0; c < in.channels; c++) {
                         float v;
-                        if (in.floatingPoint) v = buf.getFloat();
-                        else if (in.bits == 16) v = buf.getShort() / 32768f;
-                        else if (in.bits == 24) {
-                            int q = (buf.get() & 0xFF) | ((buf.get() & 0xFF) << 8) | (buf.get() << 16);
-                            v = q / 8388608f;
-                        } else v = (float) (buf.getInt() / 2147483648.0);
+                        if (in.floatingPoint) {
+                            v = Float.intBitsToFloat((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | ((b[p + 2] & 0xFF) << 16) | (b[p + 3] << 24));
+                            p += 4;
+                        } else if (in.bits == 16) {
+                            v = (short) ((b[p] & 0xFF) | (b[p + 1] << 8)) / 32768f;
+                            p += 2;
+                        } else if (in.bits == 24) {
+                            v = ((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | (b[p + 2] << 16)) / 8388608f;
+                            p += 3;
+                        } else {
+                            v = (float) (((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | ((b[p + 2] & 0xFF) << 16) | (b[p + 3] << 24)) / 2147483648.0);
+                            p += 4;
+                        }
                         s[c][start + i] = v;
                     }
                 }

@@ -80,6 +80,24 @@ class AudioDecoderTest {
     }
 
     @Test
+    void wavFileAndFfmpegReadTheSameSamplesBothWays() throws IOException {
+        AudioBuffer src = Signals.sines(44100, 0.5, 0.7, 441, 1234);
+        for (int bits : new int[]{16, 24, 32}) {
+            Path ours = dir.resolve("ours" + bits + ".wav");
+            WavFile.write(ours, src, bits);
+            AudioBuffer a = WavFile.read(ours), b = AudioDecoder.decode(ours);
+            for (int c = 0; c < 2; c++) assertArrayEquals(a.samples()[c], b.samples()[c], 0f, "WavFile-written " + bits);
+        }
+        for (AudioEncoder.Format f : new AudioEncoder.Format[]{AudioEncoder.Format.WAV_16, AudioEncoder.Format.WAV_24,
+                AudioEncoder.Format.WAV_F32}) {
+            Path theirs = dir.resolve("theirs-" + f + ".wav");
+            AudioEncoder.write(theirs, src, f);
+            AudioBuffer a = WavFile.read(theirs), b = AudioDecoder.decode(theirs);
+            for (int c = 0; c < 2; c++) assertArrayEquals(b.samples()[c], a.samples()[c], 0f, "FFmpeg-written " + f);
+        }
+    }
+
+    @Test
     void monoStaysMonoAtItsOwnRate() throws IOException {
         Path p = dir.resolve("mono.flac");
         AudioEncoder.write(p, Signals.sine(22050, 1000, 0.25, 1.0, 1), AudioEncoder.Format.FLAC_16);
