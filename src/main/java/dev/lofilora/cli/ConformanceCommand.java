@@ -22,10 +22,9 @@ import java.util.concurrent.Callable;
 /** {@code lofi conformance}: runs a golden folder against the installed conformance suites (docs/cli.md). */
 @Command(name = "conformance", mixinStandardHelpOptions = true,
         description = {
-                "Recompute a golden folder (../shared/golden/README.md) with the Java code and compare every tensor.",
-                "Prints the max abs/rel error of each tensor and 'compared M of K; skipped: ...'. fp32, TF32 off.",
-                "Exit codes: 0 all within tolerance; 1 a tensor outside tolerance, nothing compared, or (with",
-                "--require-all) a skip; 2 bad folder or no suite for it; 3 internal error."
+                "Recompute a golden folder (../shared/golden/README.md) with the Java code and compare every tensor. Prints the max abs/rel error of each tensor and 'compared M of K; skipped: ...'. fp32, TF32 off.",
+                "",
+                "Exit codes: 0 all within tolerance; 1 a tensor outside tolerance, nothing compared, or (with --require-all) a skip; 2 bad folder or no suite for it; 3 internal error."
         })
 public final class ConformanceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<golden-dir>",

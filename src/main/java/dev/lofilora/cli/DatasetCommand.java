@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
 /** {@code lofi dataset}: split + ACE-Step folder layout + HF dataset ({@link DatasetJob}), or {@code --check} a dataset. */
 @Command(name = "dataset", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Splits the processed tracks into train and validation (style-stratified, seeded) and writes each in",
-                "ACE-Step's layout (<key>.wav, <key>_prompt.txt, <key>_lyrics.txt) plus hf_dataset/ (HF save_to_disk:",
-                "Arrow IPC stream, dataset_info.json, state.json) and manifest.json.",
-                "With --check <dir>: validates an existing dataset folder and lists every problem (exit 1 if any)."})
+                "Splits the processed tracks into train and validation (style-stratified, seeded) and writes each in ACE-Step's layout (<key>.wav, <key>_prompt.txt, <key>_lyrics.txt) plus hf_dataset/ (HF save_to_disk: Arrow IPC stream, dataset_info.json, state.json) and manifest.json.",
+                "",
+                "With --check <dir>: validates an existing dataset folder and lists every problem (exit 1 if any)."
+        })
 public final class DatasetCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Spec CommandSpec spec;

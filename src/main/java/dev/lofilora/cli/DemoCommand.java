@@ -16,8 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi demo}: the pipeline on synthesised lofi clips (the embedded default). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work),",
-                "writes their sources.json, then runs process -> prompts -> dataset on them. Re-running resumes.",
+                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset on them. Re-running resumes.",
                 "",
                 "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error."
         })

@@ -18,12 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code lofi inspect-model}: what an ACE-Step transformer folder holds, from its config and headers (docs/cli.md). */
 @Command(name = "inspect-model", mixinStandardHelpOptions = true,
         description = {
-                "Describe an ACE-Step transformer folder (config.json + diffusion_pytorch_model.safetensors, a sharded "
-                        + "*.safetensors.index.json, or a golden folder's weights.safetensors) without loading any "
-                        + "weights: config, dtypes on disk, parameter counts (from the config and from the file), "
-                        + "missing/unexpected keys.",
-                "Exit codes: 0 weights match the config; 1 they do not (keys or shapes); 2 no config or weights; "
-                        + "3 internal error."
+                "Describe an ACE-Step transformer folder (config.json + diffusion_pytorch_model.safetensors, a sharded *.safetensors.index.json, or a golden folder's weights.safetensors) without loading any weights: config, dtypes on disk, parameter counts (from the config and from the file), missing/unexpected keys.",
+                "",
+                "Exit codes: 0 weights match the config; 1 they do not (keys or shapes); 2 no config or weights; 3 internal error."
         })
 public final class InspectModelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<model-dir>", description = "The transformer folder (e.g. .../ace_step_transformer).")

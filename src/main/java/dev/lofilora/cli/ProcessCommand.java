@@ -21,9 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi process}: raw tracks → normalised 48 kHz stereo 24-bit files + qc_report.json (docs/cli.md). */
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Decode, check, resample to 48 kHz stereo, normalise (-14 LUFS, <= -1 dBTP) and write 24-bit WAV (or FLAC)",
-                "for every track in sources.json; writes <metadata>/qc_report.json. Only licensed tracks are processed;",
-                "files already processed with the same input and config are skipped. The raw folder is never modified.",
+                "Decode, check, resample to 48 kHz stereo, normalise (-14 LUFS, <= -1 dBTP) and write 24-bit WAV (or FLAC) for every track in sources.json; writes <metadata>/qc_report.json. Only licensed tracks are processed; files already processed with the same input and config are skipped. The raw folder is never modified.",
                 "",
                 "Exit codes: 0 every file ok (warnings allowed); 1 some files rejected or failed; 2 usage/config error."
         })

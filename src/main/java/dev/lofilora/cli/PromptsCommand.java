@@ -19,9 +19,8 @@ import java.util.concurrent.Callable;
 /** {@code lofi prompts}: style, caption and lyrics files per processed track ({@link PromptsJob}). */
 @Command(name = "prompts", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Gives every processed track a style (sources.json \"style\", else the preset nearest to its analysed",
-                "tempo and key, flagged as a guess) and writes <name>_prompt.txt and <name>_lyrics.txt beside the audio,",
-                "plus style_mapping.json and prompt_variants.json in the metadata folder."})
+                "Gives every processed track a style (sources.json \"style\", else the preset nearest to its analysed tempo and key, flagged as a guess) and writes <name>_prompt.txt and <name>_lyrics.txt beside the audio, plus style_mapping.json and prompt_variants.json in the metadata folder."
+        })
 public final class PromptsCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Spec CommandSpec spec;
