@@ -34,6 +34,23 @@ public final class ConfigFiles {
         return Path.of("config", name);
     }
 
+    /**
+     * Reads {@code name} as a JSON tree. Syntax errors become a {@link LofiException} naming the file, the line and
+     * the column; the one place config files are parsed.
+     */
+    public com.fasterxml.jackson.databind.JsonNode readJson(String name) {
+        Path where = describe(name);
+        try (InputStream in = open(name)) {
+            return Json.MAPPER.readTree(in);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new LofiException(where, "is not valid JSON" + at + ": " + e.getOriginalMessage(), "fix the JSON syntax");
+        } catch (IOException e) {
+            throw new LofiException(where, "cannot be read: " + e.getMessage(), "check that it exists and is readable", e);
+        }
+    }
+
     /** Opens {@code name}; the caller closes the stream. */
     public InputStream open(String name) throws IOException {
         if (dir != null) {

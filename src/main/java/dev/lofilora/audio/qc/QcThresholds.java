@@ -2,11 +2,8 @@ package dev.lofilora.audio.qc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.ConfigFiles;
-import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,14 +81,7 @@ public record QcThresholds(
     /** Reads {@value #FILE} from {@code config}; a missing field keeps its default. */
     public static QcThresholds load(ConfigFiles config) {
         var where = config.describe(FILE);
-        JsonNode root;
-        try (InputStream in = config.open(FILE)) {
-            root = Json.MAPPER.readTree(in);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new LofiException(where, "is not valid JSON: " + e.getOriginalMessage(), "fix the JSON syntax");
-        } catch (IOException e) {
-            throw new LofiException(where, "cannot be read: " + e.getMessage(), "check that it exists and is readable", e);
-        }
+        JsonNode root = config.readJson(FILE);
         return fromJson(root, where);
     }
 

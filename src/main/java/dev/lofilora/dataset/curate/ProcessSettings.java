@@ -2,12 +2,9 @@ package dev.lofilora.dataset.curate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.ConfigFiles;
-import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.dataset.sources.LicensePolicy;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -84,16 +81,7 @@ public record ProcessSettings(double targetLufs, double ceilingDbtp, OverCeiling
      */
     public static ProcessSettings load(ConfigFiles config) {
         var where = config.describe(FILE);
-        JsonNode root;
-        try (InputStream in = config.open(FILE)) {
-            root = Json.MAPPER.readTree(in);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new LofiException(where, "is not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage(), "fix the JSON syntax");
-        } catch (IOException e) {
-            throw new LofiException(where, "cannot be read: " + e.getMessage(), "check the config folder");
-        }
+        JsonNode root = config.readJson(FILE);
         ProcessSettings d = defaults();
         try {
             if (root == null || !root.isObject()) throw new IllegalArgumentException("the top level must be an object");

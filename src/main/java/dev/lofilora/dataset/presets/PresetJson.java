@@ -1,13 +1,9 @@
 package dev.lofilora.dataset.presets;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.ConfigFiles;
-import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +14,9 @@ final class PresetJson {
 
     static JsonNode read(ConfigFiles config, String name) {
         Path file = config.describe(name);
-        try (InputStream in = config.open(name)) {
-            JsonNode root = Json.MAPPER.readTree(in);
-            if (root == null || !root.isObject()) throw new LofiException(file, "must hold a JSON object", "see the shipped config/" + name);
-            return root;
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new LofiException(file, "is not valid JSON" + where + ": " + e.getOriginalMessage(), "fix the JSON syntax");
-        } catch (IOException e) {
-            throw new LofiException(file, "cannot be read: " + e.getMessage(), "check that it exists and is readable", e);
-        }
+        JsonNode root = config.readJson(name);
+        if (root == null || !root.isObject()) throw new LofiException(file, "must hold a JSON object", "see the shipped config/" + name);
+        return root;
     }
 
     static JsonNode field(Path file, String where, JsonNode obj, String field) {
