@@ -1,6 +1,8 @@
 package dev.lofilora.cli;
 
 import dev.lofilora.common.Json;
+import dev.lofilora.dataset.prompts.StyleAssignment;
+import dev.lofilora.dataset.prompts.StyleMappingFile;
 import dev.lofilora.demo.Demo;
 import dev.lofilora.demo.DemoConfig;
 import dev.lofilora.demo.DemoResult;
@@ -74,6 +76,14 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("%d tracks captioned: %d styles from sources.json, %d guessed from tempo/key%n",
                 r.prompts().tracks(), r.prompts().fromSources(), r.prompts().guessed());
         o.println("  wrote " + r.prompts().styleMapping() + " and " + r.prompts().variantsFile());
+        var mapping = StyleMappingFile.readIfPresent(r.prompts().styleMapping()).orElse(java.util.Map.of());
+        for (DemoResult.Clip c : r.clips()) {
+            StyleAssignment a = mapping.get(c.name());
+            if (c.labelled() || a == null) continue;
+            o.printf(Locale.ROOT, "  %-36s guessed %-20s (analysed %s bpm, %s; synthesised as %s, %.0f bpm, %s)%n",
+                    c.name(), a.style(), a.bpm() == null ? "?" : String.format(Locale.ROOT, "%.0f", a.bpm()), a.key(),
+                    c.style(), c.bpm(), c.key());
+        }
         o.println();
         o.println("== 4. dataset");
         var m = r.dataset().manifest();
