@@ -85,13 +85,27 @@ public final class TruePeakLimiter {
      * {@link LoudnessReport#withGain}), which saves measuring them again. The output is always verified.
      */
     public Result limit(AudioBuffer audio, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+        return limitScaled(audio, 0.0, truePeakItuDbtp, truePeakEbur128Dbtp);
+    }
+
+    /**
+     * Limits {@code audio} raised by a plain gain of {@code gainDb}, without making the scaled copy first: the gain is
+     * folded into the limiter's gain curve, so the output is {@code audio * gain * curve} in one pass. The peaks are
+     * those of the <em>scaled</em> audio (e.g. {@code report.withGain(gainDb)}). Not limited (peaks under the
+     * ceiling): the output is the scaled copy. The output is always verified, as by {@link #limit(AudioBuffer)}.
+     */
+    public Result limitScaled(AudioBuffer audio, double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
         double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
         double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
         if (Double.isNaN(inPeakDb) || inPeakDb == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("cannot limit audio with NaN or infinite samples (true peak " + inPeakDb + ")");
         }
+        if (!Double.isFinite(gainDb)) throw new IllegalArgumentException("gain " + gainDb + " dB");
+        float pre = (float) Math.pow(10.0, gainDb / 20.0);
         if (inPeakDb <= ceilingDbtp) {
-            return new Result(audio, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
+            AudioBuffer out = gainDb == 0.0 ? audio : new AudioBuffer(applyGain(audio.samples(), null, pre),
+                    audio.sampleRate());
+            return new Result(out, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
         }
         int fs = audio.sampleRate();
         int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
@@ -101,6 +115,8 @@ public final class TruePeakLimiter {
         BlockStats[] blockStats = new BlockStats[audio.channels()];
         for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
 
+        // Envelope and curve work on the unscaled input against target / pre: every interpolator is linear, so
+        // (target / pre) / (peak / pre) is the same required gain as on the scaled signal.
         double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
         float[] gain = null;
         float[][] out = null;
@@ -108,9 +124,10 @@ public final class TruePeakLimiter {
         int pass = 0;
         while (pass < MAX_PASSES) {
             pass++;
-            gain = envelope(audio, blockStats, itu, eb, target);
-            GainCurve.build(gain, (float) target, box, release);
-            out = applyGain(audio.samples(), gain);
+            double unscaledTarget = target / pre;
+            gain = envelope(audio, blockStats, itu, eb, unscaledTarget);
+            GainCurve.build(gain, (float) unscaledTarget, box, release);
+            out = applyGain(audio.samples(), gain, pre);
             measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
             double peak = Math.max(measured[1], measured[2]);
             if (peak <= ceiling) break;
@@ -151,12 +168,15 @@ public final class TruePeakLimiter {
         return env;
     }
 
-    private static float[][] applyGain(float[][] x, float[] gain) {
+    /** x * pre * gain (gain null: x * pre) into new arrays; pre == 1 multiplies by the curve alone, as before. */
+    private static float[][] applyGain(float[][] x, float[] gain, float pre) {
         float[][] out = new float[x.length][];
         for (int c = 0; c < x.length; c++) {
             float[] src = x[c];
             float[] dst = new float[src.length];
-            for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
+            if (gain == null) for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre;
+            else if (pre == 1f) for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
+            else for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre * gain[i];
             out[c] = dst;
         }
         return out;

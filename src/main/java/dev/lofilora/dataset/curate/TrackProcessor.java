@@ -183,7 +183,7 @@ final class TrackProcessor {
         t = System.nanoTime();
         double gain = settings.targetLufs() - before.integratedLufs();
         double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
-        AudioBuffer result = scaled(audio, gain);
+        AudioBuffer result;
         if (peakAfterGain > settings.ceilingDbtp()) {
             if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
                 w.gainDb = gain;
@@ -192,20 +192,32 @@ final class TrackProcessor {
                 return;
             }
             TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
-            TruePeakLimiter.Result lim = limiter.limit(result);
+            // The gain is folded into the limiter (no scaled copy), and the scaled peaks follow from the measurement.
+            TruePeakLimiter.Result lim = limitWithGain(limiter, audio, before, gain);
             int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
+            double prevGain = Double.NaN, prevLufs = Double.NaN;
             while (runs < MAX_GAIN_PASSES) {
                 double lufs = LoudnessMeter.integratedLufs(lim.audio());
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
-                gain += settings.targetLufs() - lufs;
-                lim = limiter.limit(scaled(audio, gain));
+                double step = settings.targetLufs() - lufs;
+                // After two runs, aim along the measured slope (more gain also means more limiting, so the slope is
+                // under 1); bounded so a noisy slope cannot overshoot.
+                if (Double.isFinite(prevLufs) && lufs != prevLufs) {
+                    double slope = (lufs - prevLufs) / (gain - prevGain);
+                    if (slope > 0.2 && slope < 1.0) step /= slope;
+                }
+                prevGain = gain;
+                prevLufs = lufs;
+                gain += step;
+                lim = limitWithGain(limiter, audio, before, gain);
                 runs++;
             }
             result = lim.audio();
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
                     before.truePeakDbtp() + gain, runs);
         } else {
+            result = scaled(audio, gain);
             w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
@@ -243,6 +255,12 @@ final class TrackProcessor {
         if (a.channels() == 2) return a;
         if (a.channels() != 1) throw new IllegalArgumentException(a.channels() + " channels");
         return new AudioBuffer(new float[][]{a.samples()[0], a.samples()[0].clone()}, a.sampleRate());
+    }
+
+    private static TruePeakLimiter.Result limitWithGain(TruePeakLimiter limiter, AudioBuffer audio, LoudnessReport before,
+                                                        double gainDb) {
+        LoudnessReport scaled = before.withGain(gainDb);
+        return limiter.limitScaled(audio, gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
     static AudioBuffer scaled(AudioBuffer a, double gainDb) {
