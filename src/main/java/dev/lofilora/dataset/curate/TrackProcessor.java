@@ -38,6 +38,8 @@ final class TrackProcessor {
     /** The verified output must read within this of the target, else the file gets a warning. */
     static final double VERIFY_TOLERANCE_LU = 0.1;
     private static final int MAX_GAIN_PASSES = 4;
+    /** Gain above the first limiter run's for which its peak envelope is kept (past it, it is found again). */
+    private static final double NUDGE_HEADROOM_DB = 1.0;
     /** Quieter sources are rejected rather than boosted (research audio_metrics.md §2: reject I < −40 LUFS). */
     static final double MIN_INPUT_LUFS = -40.0;
 
@@ -191,9 +193,11 @@ final class TrackProcessor {
                         + "ceiling (over_ceiling = reject)", gain, peakAfterGain, settings.ceilingDbtp()));
                 return;
             }
-            TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
-            // The gain is folded into the limiter (no scaled copy), and the scaled peaks follow from the measurement.
-            TruePeakLimiter.Result lim = limitWithGain(limiter, audio, before, gain);
+            // The gain is folded into the limiter (no scaled copy), the scaled peaks follow from the measurement, and
+            // the peak envelope is found once for every nudged gain (the limiter's loss is a fraction of a dB).
+            TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(audio,
+                    NUDGE_HEADROOM_DB);
+            TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain);
             int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
             double prevGain = Double.NaN, prevLufs = Double.NaN;
@@ -210,7 +214,7 @@ final class TrackProcessor {
                 prevGain = gain;
                 prevLufs = lufs;
                 gain += step;
-                lim = limitWithGain(limiter, audio, before, gain);
+                lim = limitWithGain(limiter, before, gain);
                 runs++;
             }
             result = lim.audio();
@@ -257,10 +261,10 @@ final class TrackProcessor {
         return new AudioBuffer(new float[][]{a.samples()[0], a.samples()[0].clone()}, a.sampleRate());
     }
 
-    private static TruePeakLimiter.Result limitWithGain(TruePeakLimiter limiter, AudioBuffer audio, LoudnessReport before,
+    private static TruePeakLimiter.Result limitWithGain(TruePeakLimiter.Prepared limiter, LoudnessReport before,
                                                         double gainDb) {
         LoudnessReport scaled = before.withGain(gainDb);
-        return limiter.limitScaled(audio, gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
+        return limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
     static AudioBuffer scaled(AudioBuffer a, double gainDb) {

@@ -157,6 +157,17 @@ class TruePeakLimiterTest {
         assertTrue(after.truePeakDbtp() <= -1.0, "out " + after.truePeakDbtp());
         assertEquals(a.maxGainReductionDb(), b.maxGainReductionDb(), 1e-3);
         assertEquals(LoudnessMeter.integratedLufs(a.audio()), after.integratedLufs(), 1e-4);
+        // a prepared limiter reuses its envelope for a nudged gain and gives what a fresh one gives
+        TruePeakLimiter.Prepared prepared = limiter.prepare(in, 1.0);
+        prepared.limit(gainDb, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        LoudnessReport nudged = rep.withGain(0.3);
+        TruePeakLimiter.Result fresh = limiter.limitScaled(in, gainDb + 0.3, nudged.truePeakItuDbtp(),
+                nudged.truePeakEbur128Dbtp());
+        TruePeakLimiter.Result reused = prepared.limit(gainDb + 0.3, nudged.truePeakItuDbtp(),
+                nudged.truePeakEbur128Dbtp());
+        assertArrayEquals(fresh.audio().samples()[0], reused.audio().samples()[0]);
+        assertArrayEquals(fresh.audio().samples()[1], reused.audio().samples()[1]);
+        assertEquals(fresh.maxGainReductionDb(), reused.maxGainReductionDb());
         // under the ceiling: just the scaled copy, input untouched
         TruePeakLimiter.Result quiet = limiter.limitScaled(in, -3.0, -5.0, -5.0);
         assertFalse(quiet.limited());
