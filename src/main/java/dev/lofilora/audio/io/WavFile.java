@@ -4,7 +4,6 @@ import dev.lofilora.audio.AudioBuffer;
 import dev.lofilora.common.AtomicFiles;
 import dev.lofilora.common.LofiException;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -34,7 +33,8 @@ public final class WavFile {
         int bytesPer = bits / 8;
         long dataBytes = (long) frames * ch * bytesPer;
         if (dataBytes > 0xFFFFFFFFL - 44) throw new IOException("audio too long for a RIFF/WAVE file");
-        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        // Unbuffered: every write below is a header or a whole chunk, so a BufferedOutputStream would only add a copy.
+        OutputStream out = raw;
         ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
         h.put("RIFF".getBytes()).putInt((int) (36 + dataBytes)).put("WAVE".getBytes());
         h.put("fmt ".getBytes()).putInt(16).putShort((short) (bits == 32 ? 3 : 1)).putShort((short) ch)
@@ -43,7 +43,7 @@ public final class WavFile {
         h.put("data".getBytes()).putInt((int) dataBytes);
         out.write(h.array());
         float[][] s = audio.samples();
-        int chunkFrames = 8192;
+        int chunkFrames = 1 << 16;
         // Plain byte[] with index arithmetic: ByteBuffer.put per byte costs several times more on this hot path.
         byte[] buf = new byte[chunkFrames * ch * bytesPer];
         for (int start = 0; start < frames; start += chunkFrames) {
