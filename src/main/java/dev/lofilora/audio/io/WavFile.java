@@ -4,7 +4,6 @@ import dev.lofilora.audio.AudioBuffer;
 import dev.lofilora.common.AtomicFiles;
 import dev.lofilora.common.LofiException;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -34,7 +33,8 @@ public final class WavFile {
         int bytesPer = bits / 8;
         long dataBytes = (long) frames * ch * bytesPer;
         if (dataBytes > 0xFFFFFFFFL - 44) throw new IOException("audio too long for a RIFF/WAVE file");
-        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        // Unbuffered: every write below is a header or a whole chunk, so a BufferedOutputStream would only add a copy.
+        OutputStream out = raw;
         ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
         h.put("RIFF".getBytes()).putInt((int) (36 + dataBytes)).put("WAVE".getBytes());
         h.put("fmt ".getBytes()).putInt(16).putShort((short) (bits == 32 ? 3 : 1)).putShort((short) ch)
@@ -43,33 +43,39 @@ public final class WavFile {
         h.put("data".getBytes()).putInt((int) dataBytes);
         out.write(h.array());
         float[][] s = audio.samples();
-        int chunkFrames = 8192;
+        int chunkFrames = 1 << 16;
         // Plain byte[] with index arithmetic: ByteBuffer.put per byte costs several times more on this hot path.
         byte[] buf = new byte[chunkFrames * ch * bytesPer];
         for (int start = 0; start < frames; start += chunkFrames) {
             int end = Math.min(frames, start + chunkFrames);
-            int p = 0;
-            for (int i = start; i < end; i++) {
-                for (int c = 0; c < ch; c++) {
-                    float v = s[c][i];
-                    switch (bits) {
-                        case 16 -> {
-                            int q = quantise(v, 32768.0);
-                            buf[p++] = (byte) q;
-                            buf[p++] = (byte) (q >> 8);
-                        }
-                        case 24 -> {
-                            int q = quantise(v, 8388608.0);
-                            buf[p++] = (byte) q;
-                            buf[p++] = (byte) (q >> 8);
-                            buf[p++] = (byte) (q >> 16);
-                        }
-                        default -> {
-                            int q = Float.floatToRawIntBits(v);
-                            buf[p++] = (byte) q;
-                            buf[p++] = (byte) (q >> 8);
-                            buf[p++] = (byte) (q >> 16);
-                            buf[p++] = (byte) (q >> 24);
+            int p;
+            // One tight loop per format (and one for stereo 24-bit, the output of `process`), so the hot loop has
+            // no per-sample branch on the format.
+            if (bits == 24 && ch == 2) p = put24Stereo(s[0], s[1], start, end, buf);
+            else {
+                p = 0;
+                for (int i = start; i < end; i++) {
+                    for (int c = 0; c < ch; c++) {
+                        float v = s[c][i];
+                        switch (bits) {
+                            case 16 -> {
+                                int q = quantise(v, 32768.0);
+                                buf[p++] = (byte) q;
+                                buf[p++] = (byte) (q >> 8);
+                            }
+                            case 24 -> {
+                                int q = quantise(v, 8388608.0);
+                                buf[p++] = (byte) q;
+                                buf[p++] = (byte) (q >> 8);
+                                buf[p++] = (byte) (q >> 16);
+                            }
+                            default -> {
+                                int q = Float.floatToRawIntBits(v);
+                                buf[p++] = (byte) q;
+                                buf[p++] = (byte) (q >> 8);
+                                buf[p++] = (byte) (q >> 16);
+                                buf[p++] = (byte) (q >> 24);
+                            }
                         }
                     }
                 }
@@ -77,6 +83,22 @@ public final class WavFile {
             out.write(buf, 0, p);
         }
         out.flush();
+    }
+
+    /** Interleaved 24-bit little-endian frames [start, end) of a stereo pair into buf; returns the bytes written. */
+    private static int put24Stereo(float[] l, float[] r, int start, int end, byte[] buf) {
+        int p = 0;
+        for (int i = start; i < end; i++) {
+            int a = quantise(l[i], 8388608.0), b = quantise(r[i], 8388608.0);
+            buf[p] = (byte) a;
+            buf[p + 1] = (byte) (a >> 8);
+            buf[p + 2] = (byte) (a >> 16);
+            buf[p + 3] = (byte) b;
+            buf[p + 4] = (byte) (b >> 8);
+            buf[p + 5] = (byte) (b >> 16);
+            p += 6;
+        }
+        return p;
     }
 
     /** Rounds v·2^(bits−1) and clips it to the integer range [−2^(bits−1), 2^(bits−1) − 1]. */
@@ -152,6 +174,10 @@ public final class WavFile {
                 buf.clear().limit(n * in.channels * bytesPer);
                 readFully(fc, buf, pos, file);
                 pos += (long) n * in.channels * bytesPer;
+                if (in.bits == 24 && !in.floatingPoint && in.channels == 2) { // what `process` writes and verifies
+                    get24Stereo(b, s[0], s[1], start, n);
+                    continue;
+                }
                 int p = 0; // index arithmetic on the backing array, as in write()
                 for (int i = 0; i < n; i++) {
                     for (int c = 0; c < in.channels; c++) {
@@ -174,6 +200,17 @@ public final class WavFile {
                 }
             }
             return new AudioBuffer(s, in.sampleRate);
+        }
+    }
+
+    /** n interleaved 24-bit stereo frames from b into l and r from index start. */
+    private static void get24Stereo(byte[] b, float[] l, float[] r, int start, int n) {
+        final float scale = 1f / 8388608f; // a power of two: the same float as dividing
+        int p = 0;
+        for (int i = start, end = start + n; i < end; i++) {
+            l[i] = ((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | (b[p + 2] << 16)) * scale;
+            r[i] = ((b[p + 3] & 0xFF) | ((b[p + 4] & 0xFF) << 8) | (b[p + 5] << 16)) * scale;
+            p += 6;
         }
     }
 

@@ -85,54 +85,114 @@ public final class TruePeakLimiter {
      * {@link LoudnessReport#withGain}), which saves measuring them again. The output is always verified.
      */
     public Result limit(AudioBuffer audio, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
-        double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
-        double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
-        if (Double.isNaN(inPeakDb) || inPeakDb == Double.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException("cannot limit audio with NaN or infinite samples (true peak " + inPeakDb + ")");
-        }
-        if (inPeakDb <= ceilingDbtp) {
-            return new Result(audio, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
-        }
-        int fs = audio.sampleRate();
-        int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
-        double release = Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
-        TruePeakFilter itu = TruePeakFilter.itu();
-        TruePeakFilter eb = TruePeakFilter.ebur128(fs);
-        BlockStats[] blockStats = new BlockStats[audio.channels()];
-        for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
+        return limitScaled(audio, 0.0, truePeakItuDbtp, truePeakEbur128Dbtp);
+    }
 
-        double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
-        float[] gain = null;
-        float[][] out = null;
-        double[] measured = null;
-        int pass = 0;
-        while (pass < MAX_PASSES) {
-            pass++;
-            gain = envelope(audio, blockStats, itu, eb, target);
-            GainCurve.build(gain, (float) target, box, release);
-            out = applyGain(audio.samples(), gain);
-            measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+    /**
+     * Limits {@code audio} raised by a plain gain of {@code gainDb}, without making the scaled copy first: the gain is
+     * folded into the limiter's gain curve, so the output is {@code audio * gain * curve} in one pass. The peaks are
+     * those of the <em>scaled</em> audio (e.g. {@code report.withGain(gainDb)}). Not limited (peaks under the
+     * ceiling): the output is the scaled copy. The output is always verified, as by {@link #limit(AudioBuffer)}.
+     */
+    public Result limitScaled(AudioBuffer audio, double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+        return prepare(audio, 0.0).limit(gainDb, truePeakItuDbtp, truePeakEbur128Dbtp);
+    }
+
+    /**
+     * For limiting the same audio at several gains (e.g. nudging a loudness gain until the limited result is on
+     * target): the per-input work (block statistics, and the interpolated peak envelope, the costly part) is done once
+     * and reused while the gain stays within {@code headroomDb} above the first one tried. The results are those of
+     * {@link #limitScaled} at each gain. Not thread-safe: one per thread.
+     */
+    public Prepared prepare(AudioBuffer audio, double headroomDb) {
+        if (!(headroomDb >= 0 && headroomDb <= 20)) throw new IllegalArgumentException("headroom " + headroomDb + " dB");
+        return new Prepared(audio, headroomDb);
+    }
+
+    /** See {@link #prepare}. */
+    public final class Prepared {
+        private final AudioBuffer audio;
+        private final double headroom;
+        private BlockStats[] blockStats;
+        private float[] envelope;
+        private double envelopeThreshold = Double.POSITIVE_INFINITY;
+
+        private Prepared(AudioBuffer audio, double headroomDb) {
+            this.audio = audio;
+            this.headroom = Math.pow(10.0, -headroomDb / 20.0);
+        }
+
+        /** As {@link #limitScaled}{@code (audio, gainDb, ...)}. */
+        public Result limit(double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+            double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
+            double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
+            if (Double.isNaN(inPeakDb) || inPeakDb == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("cannot limit audio with NaN or infinite samples (true peak " + inPeakDb + ")");
+            }
+            if (!Double.isFinite(gainDb)) throw new IllegalArgumentException("gain " + gainDb + " dB");
+            float pre = (float) Math.pow(10.0, gainDb / 20.0);
+            if (inPeakDb <= ceilingDbtp) {
+                AudioBuffer out = gainDb == 0.0 ? audio : new AudioBuffer(applyGain(audio.samples(), null, pre),
+                        audio.sampleRate());
+                return new Result(out, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
+            }
+            int fs = audio.sampleRate();
+            int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
+            double release = Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
+            if (blockStats == null) {
+                blockStats = new BlockStats[audio.channels()];
+                for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
+            }
+
+            // Envelope and curve work on the unscaled input against target / pre: every interpolator is linear, so
+            // (target / pre) / (peak / pre) is the same required gain as on the scaled signal.
+            double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
+            float[] gain = null;
+            float[][] out = null;
+            double[] measured = null;
+            int pass = 0;
+            while (pass < MAX_PASSES) {
+                pass++;
+                double unscaledTarget = target / pre;
+                if (unscaledTarget < envelopeThreshold) {
+                    // An envelope over a lower threshold holds every value over a higher one unchanged (values between
+                    // the two become gain 1 in the curve), so it serves every later gain up to the headroom.
+                    envelopeThreshold = unscaledTarget * headroom;
+                    envelope = envelope(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(fs),
+                            envelopeThreshold);
+                }
+                if (headroom == 1.0) { // no reuse expected (limitScaled): take the envelope instead of copying it
+                    gain = envelope;
+                    envelope = null;
+                    envelopeThreshold = Double.POSITIVE_INFINITY;
+                } else {
+                    gain = envelope.clone();
+                }
+                GainCurve.build(gain, (float) unscaledTarget, box, release);
+                out = applyGain(audio.samples(), gain, pre);
+                measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+                double peak = Math.max(measured[1], measured[2]);
+                if (peak <= ceiling) break;
+                target *= ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak;
+            }
             double peak = Math.max(measured[1], measured[2]);
-            if (peak <= ceiling) break;
-            target *= ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak;
+            if (peak > ceiling) {
+                // Last resort: scale everything. True peak is linear in the signal, so this lands under the ceiling.
+                float s = (float) (ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak);
+                for (float[] ch : out) for (int i = 0; i < ch.length; i++) ch[i] *= s;
+                for (int i = 0; i < gain.length; i++) gain[i] *= s;
+                measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+            }
+            float minGain = 1f;
+            int reduced = 0;
+            float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
+            for (float g : gain) {
+                if (g < minGain) minGain = g;
+                if (g < reducedBelow) reduced++;
+            }
+            return new Result(new AudioBuffer(out, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
+                    LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
         }
-        double peak = Math.max(measured[1], measured[2]);
-        if (peak > ceiling) {
-            // Last resort: scale everything. True peak is linear in the signal, so this lands under the ceiling.
-            float s = (float) (ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak);
-            for (float[] ch : out) for (int i = 0; i < ch.length; i++) ch[i] *= s;
-            for (int i = 0; i < gain.length; i++) gain[i] *= s;
-            measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
-        }
-        float minGain = 1f;
-        int reduced = 0;
-        float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
-        for (float g : gain) {
-            if (g < minGain) minGain = g;
-            if (g < reducedBelow) reduced++;
-        }
-        return new Result(new AudioBuffer(out, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
-                LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
     }
 
     /** The peak envelope: per sample, the largest |sample| or |interpolated value| above {@code threshold}, else 0. */
@@ -151,12 +211,15 @@ public final class TruePeakLimiter {
         return env;
     }
 
-    private static float[][] applyGain(float[][] x, float[] gain) {
+    /** x * pre * gain (gain null: x * pre) into new arrays; pre == 1 multiplies by the curve alone, as before. */
+    private static float[][] applyGain(float[][] x, float[] gain, float pre) {
         float[][] out = new float[x.length][];
         for (int c = 0; c < x.length; c++) {
             float[] src = x[c];
             float[] dst = new float[src.length];
-            for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
+            if (gain == null) for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre;
+            else if (pre == 1f) for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
+            else for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre * gain[i];
             out[c] = dst;
         }
         return out;

@@ -38,6 +38,8 @@ final class TrackProcessor {
     /** The verified output must read within this of the target, else the file gets a warning. */
     static final double VERIFY_TOLERANCE_LU = 0.1;
     private static final int MAX_GAIN_PASSES = 4;
+    /** Gain above the first limiter run's for which its peak envelope is kept (past it, it is found again). */
+    private static final double NUDGE_HEADROOM_DB = 1.0;
     /** Quieter sources are rejected rather than boosted (research audio_metrics.md §2: reject I < −40 LUFS). */
     static final double MIN_INPUT_LUFS = -40.0;
 
@@ -183,7 +185,7 @@ final class TrackProcessor {
         t = System.nanoTime();
         double gain = settings.targetLufs() - before.integratedLufs();
         double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
-        AudioBuffer result = scaled(audio, gain);
+        AudioBuffer result;
         if (peakAfterGain > settings.ceilingDbtp()) {
             if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
                 w.gainDb = gain;
@@ -191,21 +193,35 @@ final class TrackProcessor {
                         + "ceiling (over_ceiling = reject)", gain, peakAfterGain, settings.ceilingDbtp()));
                 return;
             }
-            TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp());
-            TruePeakLimiter.Result lim = limiter.limit(result);
+            // The gain is folded into the limiter (no scaled copy), the scaled peaks follow from the measurement, and
+            // the peak envelope is found once for every nudged gain (the limiter's loss is a fraction of a dB).
+            TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(audio,
+                    NUDGE_HEADROOM_DB);
+            TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain);
             int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
+            double prevGain = Double.NaN, prevLufs = Double.NaN;
             while (runs < MAX_GAIN_PASSES) {
                 double lufs = LoudnessMeter.integratedLufs(lim.audio());
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
-                gain += settings.targetLufs() - lufs;
-                lim = limiter.limit(scaled(audio, gain));
+                double step = settings.targetLufs() - lufs;
+                // After two runs, aim along the measured slope (more gain also means more limiting, so the slope is
+                // under 1); bounded so a noisy slope cannot overshoot.
+                if (Double.isFinite(prevLufs) && lufs != prevLufs) {
+                    double slope = (lufs - prevLufs) / (gain - prevGain);
+                    if (slope > 0.2 && slope < 1.0) step /= slope;
+                }
+                prevGain = gain;
+                prevLufs = lufs;
+                gain += step;
+                lim = limitWithGain(limiter, before, gain);
                 runs++;
             }
             result = lim.audio();
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
                     before.truePeakDbtp() + gain, runs);
         } else {
+            result = scaled(audio, gain);
             w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
@@ -243,6 +259,12 @@ final class TrackProcessor {
         if (a.channels() == 2) return a;
         if (a.channels() != 1) throw new IllegalArgumentException(a.channels() + " channels");
         return new AudioBuffer(new float[][]{a.samples()[0], a.samples()[0].clone()}, a.sampleRate());
+    }
+
+    private static TruePeakLimiter.Result limitWithGain(TruePeakLimiter.Prepared limiter, LoudnessReport before,
+                                                        double gainDb) {
+        LoudnessReport scaled = before.withGain(gainDb);
+        return limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
     static AudioBuffer scaled(AudioBuffer a, double gainDb) {

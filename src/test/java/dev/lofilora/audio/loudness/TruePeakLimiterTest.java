@@ -132,6 +132,49 @@ class TruePeakLimiterTest {
     }
 
     @Test
+    void gainFoldedIntoTheLimiterMatchesLimitingAScaledCopy() {
+        AudioBuffer in = MusicLike.normalise(MusicLike.drums(48000, 4, 7), -20.0);
+        double gainDb = 6.0;
+        float g = (float) Math.pow(10.0, gainDb / 20.0);
+        float[][] scaled = new float[2][];
+        for (int c = 0; c < 2; c++) {
+            scaled[c] = in.samples()[c].clone();
+            for (int i = 0; i < scaled[c].length; i++) scaled[c][i] *= g;
+        }
+        LoudnessReport rep = LoudnessMeter.measure(in).withGain(gainDb);
+        assertTrue(rep.truePeakDbtp() > -1.0, "fixture must need limiting after the gain: " + rep.truePeakDbtp());
+        TruePeakLimiter.Result a = limiter.limit(new AudioBuffer(scaled, 48000));
+        TruePeakLimiter.Result b = limiter.limitScaled(in, gainDb, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        assertTrue(b.limited());
+        for (int c = 0; c < 2; c++) {
+            float worst = 0;
+            for (int i = 0; i < scaled[c].length; i++) {
+                worst = Math.max(worst, Math.abs(a.audio().samples()[c][i] - b.audio().samples()[c][i]));
+            }
+            assertTrue(worst < 1e-5f, "channel " + c + " differs by " + worst);
+        }
+        LoudnessReport after = LoudnessMeter.measure(b.audio());
+        assertTrue(after.truePeakDbtp() <= -1.0, "out " + after.truePeakDbtp());
+        assertEquals(a.maxGainReductionDb(), b.maxGainReductionDb(), 1e-3);
+        assertEquals(LoudnessMeter.integratedLufs(a.audio()), after.integratedLufs(), 1e-4);
+        // a prepared limiter reuses its envelope for a nudged gain and gives what a fresh one gives
+        TruePeakLimiter.Prepared prepared = limiter.prepare(in, 1.0);
+        prepared.limit(gainDb, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        LoudnessReport nudged = rep.withGain(0.3);
+        TruePeakLimiter.Result fresh = limiter.limitScaled(in, gainDb + 0.3, nudged.truePeakItuDbtp(),
+                nudged.truePeakEbur128Dbtp());
+        TruePeakLimiter.Result reused = prepared.limit(gainDb + 0.3, nudged.truePeakItuDbtp(),
+                nudged.truePeakEbur128Dbtp());
+        assertArrayEquals(fresh.audio().samples()[0], reused.audio().samples()[0]);
+        assertArrayEquals(fresh.audio().samples()[1], reused.audio().samples()[1]);
+        assertEquals(fresh.maxGainReductionDb(), reused.maxGainReductionDb());
+        // under the ceiling: just the scaled copy, input untouched
+        TruePeakLimiter.Result quiet = limiter.limitScaled(in, -3.0, -5.0, -5.0);
+        assertFalse(quiet.limited());
+        assertEquals(in.samples()[0][1000] * (float) Math.pow(10.0, -3.0 / 20.0), quiet.audio().samples()[0][1000], 0f);
+    }
+
+    @Test
     void holdAndSmoothingStepsAreExact() {
         float[] g = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
         GainCurve.forwardMin(g, 3);
