@@ -120,6 +120,14 @@ class DatasetJobTest {
             assertTrue(row.normLyrics().startsWith("[Intro]"));
             assertEquals(Map.of(), row.recaption());
         }
+        // the written dataset_info.json features equal those ACE-Step's converter wrote, and the shard is an Arrow
+        // IPC *stream* (no "ARROW1" file magic), read back above with Arrow's stream reader
+        JsonNode refInfo = Json.readTree(SharedFiles.require("reference/acestep/zh_lora_dataset/dataset_info.json"));
+        assertEquals(refInfo.get("features"), Json.readTree(out().resolve("hf_dataset/dataset_info.json")).get("features"));
+        for (String shard : HfDatasetReader.dataFiles(out().resolve("hf_dataset"))) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(out().resolve("hf_dataset").resolve(shard)), 6);
+            assertNotEquals("ARROW1", new String(head, java.nio.charset.StandardCharsets.US_ASCII), shard);
+        }
         // a single track stays in train; the validation side exists, empty, and the manifest says why
         assertEquals(0, HfDatasetReader.readAll(val().resolve("hf_dataset")).size());
         JsonNode manifest = Json.readTree(out().resolve("manifest.json"));
