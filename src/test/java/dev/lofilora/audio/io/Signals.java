@@ -32,33 +32,13 @@ public final class Signals {
      * (exact for a pure tone; other tones leak only by their correlation over the window).
      */
     public static double amplitude(float[] y, int rate, double freq, int from, int to) {
-        double[][] m = new double[3][3];
-        double[] v = new double[3];
-        for (int i = from; i < to; i++) {
-            double w = 2 * Math.PI * freq * i / rate;
-            double[] b = {Math.sin(w), Math.cos(w), 1};
-            for (int r = 0; r < 3; r++) {
-                v[r] += y[i] * b[r];
-                for (int c = 0; c < 3; c++) m[r][c] += b[r] * b[c];
-            }
-        }
-        double[] x = solve3(m, v);
+        double[] x = fitSine(y, rate, freq, from, to);
         return Math.hypot(x[0], x[1]);
     }
 
     /** Energy of {@code y[from, to)} left after removing the best-fit sine at {@code freq}, relative to {@code amp}, in dB. */
     public static double residualDb(float[] y, int rate, double freq, double amp, int from, int to) {
-        double[][] m = new double[3][3];
-        double[] v = new double[3];
-        for (int i = from; i < to; i++) {
-            double w = 2 * Math.PI * freq * i / rate;
-            double[] b = {Math.sin(w), Math.cos(w), 1};
-            for (int r = 0; r < 3; r++) {
-                v[r] += y[i] * b[r];
-                for (int c = 0; c < 3; c++) m[r][c] += b[r] * b[c];
-            }
-        }
-        double[] x = solve3(m, v);
+        double[] x = fitSine(y, rate, freq, from, to);
         double e = 0;
         for (int i = from; i < to; i++) {
             double w = 2 * Math.PI * freq * i / rate;
@@ -74,6 +54,22 @@ public final class Signals {
         double e = 0;
         for (int i = from; i < to; i++) e += y[i] * (double) y[i];
         return 20 * Math.log10(Math.sqrt(e / (to - from)) * Math.sqrt(2) / amp);
+    }
+
+    /** Least-squares coefficients (sin, cos, constant) of a sine at {@code freq} over {@code y[from, to)}. */
+    private static double[] fitSine(float[] y, int rate, double freq, int from, int to) {
+        double[][] m = new double[3][3];
+        double[] v = new double[3];
+        for (int i = from; i < to; i++) {
+            double w = 2 * Math.PI * freq * i / rate;
+            double[] b = {Math.sin(w), Math.cos(w), 1};
+            for (int r = 0; r < 3; r++) {
+                v[r] += y[i] * b[r];
+                for (int c = 0; c < 3; c++) m[r][c] += b[r] * b[c];
+            }
+        }
+        double[] x = solve3(m, v);
+        return x;
     }
 
     private static double[] solve3(double[][] a, double[] b) {
