@@ -274,9 +274,10 @@ final class ListenRoutes implements HttpHandler {
         h.set("Referrer-Policy", "no-referrer");
         h.set("X-Frame-Options", "DENY");
         h.set("Content-Security-Policy", CSP);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        boolean head = ex.getRequestMethod().equals("HEAD"); // only ever answered 405, and without a body
+        ex.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+            if (!head) out.write(body);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.lofilora.listen;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -111,19 +111,29 @@ public final class ScoresFile {
         }
     }
 
-    /** "is not valid JSON at line 3, column 7: ..." or "… at ratings[2].choice: ...". */
+    /** "is not valid JSON at line 3, column 7: ..." or "does not match the scores schema at … (ratings[2].choice): ...". */
     static String describe(JsonProcessingException e) {
-        var loc = e.getLocation();
-        String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        if (e instanceof DatabindException d && d instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException syntax) return "is not valid JSON" + at(syntax) + ": " + clean(syntax);
+        }
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException m) {
             for (JsonMappingException.Reference r : m.getPath()) {
                 if (r.getFieldName() != null) path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
                 else if (r.getIndex() >= 0) path.append('[').append(r.getIndex()).append(']');
             }
-            return "does not match the scores schema" + at + " (" + path + "): " + e.getOriginalMessage();
         }
-        return "is not valid JSON" + at + ": " + e.getOriginalMessage();
+        return "does not match the scores schema" + at(e) + (path.length() == 0 ? "" : " (" + path + ")") + ": " + clean(e);
+    }
+
+    private static String at(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    /** The parser's message without its "[Source: REDACTED …; " boilerplate. */
+    private static String clean(JsonProcessingException e) {
+        return e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
     }
 
     /** Consistency a schema cannot express: answers refer to planned trials, once each, with matching systems. */
