@@ -120,7 +120,7 @@
     for (const id of ['play-pause', 'replay', 'position']) $(id).disabled = st.busy;
     $('play-pause').firstChild.textContent = st.source ? 'Pause ' : 'Play ';
     $('position').value = st.duration > 0 ? Math.round(1000 * pos / st.duration) : 0;
-    $('time').textContent = fmt(pos) + ' / ' + fmt(st.duration);
+    $('time').textContent = fmt(pos) + ' / ' + fmt(Math.round(st.duration));
     for (const b of document.querySelectorAll('.choice')) {
       b.setAttribute('aria-pressed', String(b.dataset.choice === st.choice));
       b.disabled = st.busy;

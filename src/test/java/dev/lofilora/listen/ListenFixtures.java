@@ -22,12 +22,16 @@ final class ListenFixtures {
 
     /** {@code n} clips clip_00 … in {@code dir}, rendered with seeds from {@code seed}, scaled by {@code gainDb}. */
     static Path clips(Path dir, int n, long seed, double gainDb) throws IOException {
+        return clips(dir, n, seed, gainDb, SECONDS);
+    }
+
+    static Path clips(Path dir, int n, long seed, double gainDb, double seconds) throws IOException {
         Files.createDirectories(dir);
         LofiSynth synth = new LofiSynth();
         for (int i = 0; i < n; i++) {
             int k = i;
-            AudioBuffer a = RENDERED.computeIfAbsent(seed + "/" + i, key -> synth.render(SynthStyle.LOFI_HIP_HOP,
-                    (int) ((seed + k) % 12), k % 2 == 0 ? "minor" : "major", 70 + 3 * k, seed * 1000 + k, SECONDS).audio());
+            AudioBuffer a = RENDERED.computeIfAbsent(seed + "/" + i + "/" + seconds, key -> synth.render(SynthStyle.LOFI_HIP_HOP,
+                    (int) ((seed + k) % 12), k % 2 == 0 ? "minor" : "major", 70 + 3 * k, seed * 1000 + k, seconds).audio());
             WavFile.write(dir.resolve(String.format("clip_%02d.wav", i)), scaled(a, gainDb), 24);
         }
         return dir;
@@ -35,7 +39,11 @@ final class ListenFixtures {
 
     /** {@code n} clips each scaled to exactly {@code lufs} (as lofi process leaves them). */
     static Path normalised(Path dir, int n, long seed, double lufs) throws IOException {
-        clips(dir, n, seed, 0);
+        return normalised(dir, n, seed, lufs, SECONDS);
+    }
+
+    static Path normalised(Path dir, int n, long seed, double lufs, double seconds) throws IOException {
+        clips(dir, n, seed, 0, seconds);
         for (int i = 0; i < n; i++) {
             Path f = dir.resolve(String.format("clip_%02d.wav", i));
             AudioBuffer a = WavFile.read(f);
