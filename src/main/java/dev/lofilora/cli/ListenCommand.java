@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi listen}: the blind A/B listening page ({@link ListenServer}) and its summary ({@link ListenSummary}). */
 @Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Blind A/B listening test: pairs the clips of two folders by name, serves a page on 127.0.0.1 that plays each pair loudness-matched under the neutral labels A and B (sides randomised by the seed) and appends every answer to the scores file. With --summary: win rates with 95 % Wilson intervals, sign tests, Bradley-Terry strengths (more than two systems), inter-rater agreement, and a bar chart beside the scores file.",
+                "Blind A/B listening test: pairs the clips of two folders by name, serves a page on 127.0.0.1 that plays each pair loudness-matched under the neutral labels A and B (sides randomised by the seed) and appends every answer to the scores file. With --summary: win rates with 95 %% Wilson intervals, sign tests, Bradley-Terry strengths (more than two systems), inter-rater agreement, and a bar chart beside the scores file.",
                 "",
                 "Exit codes: 0 session complete / summary written; 2 bad input (no common clip, a clip that is not audio, a corrupt scores file, a port in use); 3 internal error. Ctrl-C stops the server; every answer given is saved and --session resumes."
         })

@@ -139,10 +139,10 @@ public final class ScoresFile {
     /** Consistency a schema cannot express: answers refer to planned trials, once each, with matching systems. */
     static void validate(Path file, ScoresDocument doc) {
         if (!ScoresDocument.FORMAT.equals(doc.format())) {
-            bad(file, "has format \"" + doc.format() + "\", not \"" + ScoresDocument.FORMAT + "\"");
+            throw bad(file, "has format \"" + doc.format() + "\", not \"" + ScoresDocument.FORMAT + "\"");
         }
         if (doc.version() != ScoresDocument.VERSION) {
-            bad(file, "has version " + doc.version() + "; this lofi reads version " + ScoresDocument.VERSION);
+            throw bad(file, "has version " + doc.version() + "; this lofi reads version " + ScoresDocument.VERSION);
         }
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < doc.sessions().size(); i++) {
@@ -150,18 +150,18 @@ public final class ScoresFile {
             String at = "sessions[" + i + "]";
             if (s.session() == null || s.rater() == null || s.started() == null || s.systemA() == null
                     || s.systemB() == null || s.trials() == null || s.systemA().id() == null || s.systemB().id() == null) {
-                bad(file, at + " lacks one of session, rater, started, system_a.id, system_b.id, trials");
+                throw bad(file, at + " lacks one of session, rater, started, system_a.id, system_b.id, trials");
             }
-            if (!instant(s.started())) bad(file, at + ".started is not an ISO-8601 instant: \"" + s.started() + "\"");
-            if (!ids.add(s.session())) bad(file, at + " repeats the session id \"" + s.session() + "\"");
-            if (s.systemA().id().equals(s.systemB().id())) bad(file, at + " rates system \"" + s.systemA().id() + "\" against itself");
+            if (!instant(s.started())) throw bad(file, at + ".started is not an ISO-8601 instant: \"" + s.started() + "\"");
+            if (!ids.add(s.session())) throw bad(file, at + " repeats the session id \"" + s.session() + "\"");
+            if (s.systemA().id().equals(s.systemB().id())) throw bad(file, at + " rates system \"" + s.systemA().id() + "\" against itself");
             Set<String> systems = Set.of(s.systemA().id(), s.systemB().id());
             for (int t = 0; t < s.trials().size(); t++) {
                 SessionRecord.TrialRecord tr = s.trials().get(t);
-                if (tr.trial() != t + 1) bad(file, at + ".trials[" + t + "] has number " + tr.trial() + ", expected " + (t + 1));
+                if (tr.trial() != t + 1) throw bad(file, at + ".trials[" + t + "] has number " + tr.trial() + ", expected " + (t + 1));
                 if (tr.pair() == null || tr.left() == null || tr.right() == null || tr.left().equals(tr.right())
                         || !systems.contains(tr.left()) || !systems.contains(tr.right())) {
-                    bad(file, at + ".trials[" + t + "] needs a pair and the session's two systems on left and right");
+                    throw bad(file, at + ".trials[" + t + "] needs a pair and the session's two systems on left and right");
                 }
             }
         }
@@ -169,31 +169,32 @@ public final class ScoresFile {
         for (int i = 0; i < doc.ratings().size(); i++) {
             RatingRecord r = doc.ratings().get(i);
             String at = "ratings[" + i + "]";
-            if (r.session() == null || r.choice() == null || r.left() == null || r.right() == null || r.timestamp() == null) {
-                bad(file, at + " lacks one of session, timestamp, left, right, choice");
+            if (r.session() == null || r.rater() == null || r.choice() == null || r.left() == null || r.right() == null
+                    || r.left().system() == null || r.right().system() == null || r.timestamp() == null || r.pair() == null) {
+                throw bad(file, at + " lacks one of session, rater, timestamp, pair, left.system, right.system, choice");
             }
-            if (!instant(r.timestamp())) bad(file, at + ".timestamp is not an ISO-8601 instant: \"" + r.timestamp() + "\"");
+            if (!instant(r.timestamp())) throw bad(file, at + ".timestamp is not an ISO-8601 instant: \"" + r.timestamp() + "\"");
             SessionRecord s = doc.session(r.session());
-            if (s == null) bad(file, at + " belongs to session \"" + r.session() + "\", which the file does not list");
+            if (s == null) throw bad(file, at + " belongs to session \"" + r.session() + "\", which the file does not list");
             if (r.trial() < 1 || r.trial() > s.trials().size()) {
-                bad(file, at + " answers trial " + r.trial() + "; session \"" + s.session() + "\" has " + s.trials().size());
+                throw bad(file, at + " answers trial " + r.trial() + "; session \"" + s.session() + "\" has " + s.trials().size());
             }
             SessionRecord.TrialRecord tr = s.trials().get(r.trial() - 1);
             if (!tr.pair().equals(r.pair()) || !tr.left().equals(r.left().system()) || !tr.right().equals(r.right().system())) {
-                bad(file, at + " (session \"" + s.session() + "\", trial " + r.trial() + ") does not match the session's plan");
+                throw bad(file, at + " (session \"" + s.session() + "\", trial " + r.trial() + ") does not match the session's plan");
             }
-            if (!s.rater().equals(r.rater())) bad(file, at + " has rater \"" + r.rater() + "\"; its session's is \"" + s.rater() + "\"");
+            if (!s.rater().equals(r.rater())) throw bad(file, at + " has rater \"" + r.rater() + "\"; its session's is \"" + s.rater() + "\"");
             if (!answered.add(r.session() + "\n" + r.trial())) {
-                bad(file, at + " answers trial " + r.trial() + " of session \"" + r.session() + "\" a second time");
+                throw bad(file, at + " answers trial " + r.trial() + " of session \"" + r.session() + "\" a second time");
             }
             String preferred = RatingRecord.preferredBy(r.choice(), r.left().system(), r.right().system());
             if (!java.util.Objects.equals(preferred, r.preferred())
                     || !java.util.Objects.equals(RatingRecord.strengthOf(r.choice()), r.strength())) {
-                bad(file, at + " has preferred/strength that contradict its choice \"" + r.choice().id() + "\"");
+                throw bad(file, at + " has preferred/strength that contradict its choice \"" + r.choice().id() + "\"");
             }
             if (r.left().plays() < 0 || r.right().plays() < 0 || !(r.left().listeningSeconds() >= 0)
                     || !(r.right().listeningSeconds() >= 0) || !(r.answerSeconds() >= 0)) {
-                bad(file, at + " has a negative play count or time");
+                throw bad(file, at + " has a negative play count or time");
             }
         }
     }
@@ -207,7 +208,7 @@ public final class ScoresFile {
         }
     }
 
-    private static void bad(Path file, String problem) {
-        throw new LofiException(file, problem, KEEP);
+    private static LofiException bad(Path file, String problem) {
+        return new LofiException(file, problem, KEEP);
     }
 }

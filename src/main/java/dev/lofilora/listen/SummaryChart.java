@@ -53,6 +53,7 @@ final class SummaryChart {
 
         SymbolAxis pairsAxis = new SymbolAxis(null, labels);
         pairsAxis.setGridBandsVisible(false);
+        pairsAxis.setInverted(true); // the first pair on top, as in the text summary
         pairsAxis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         NumberAxis rate = new NumberAxis("win rate of the first system (decisive trials), 95 % Wilson interval");
         rate.setRange(0, 1);

@@ -31,6 +31,7 @@ final class HeadlessChromium {
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--autoplay-policy=no-user-gesture-required", "--window-size=1100,1000",
                 "--user-data-dir=" + profileDir.toAbsolutePath());
+        o.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console errors, for the tests
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
                 .usingAnyFreePort().withLogOutput(java.io.OutputStream.nullOutputStream()).build();
         ChromeDriver d = new ChromeDriver(service, o);

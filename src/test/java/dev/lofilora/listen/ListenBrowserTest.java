@@ -7,12 +7,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -53,6 +55,7 @@ class ListenBrowserTest {
         Path scores = tmp.resolve("metadata/quality_scores.json");
         ListenConfig config = ListenConfig.of(a, b, scores, "tester").withNames(SYS_A, SYS_B).withPairs(10).withSeed(11L);
         try (ListenServer server = ListenServer.start(config, ProgressListener.NONE)) {
+            driver.manage().logs().get(LogType.BROWSER); // drop what an earlier test left in the console
             driver.get(server.url());
             ListenPage page = new ListenPage(driver);
             List<String> clicked = List.of("left_much_better", "right_better", "same", "left_better", "right_much_better");
@@ -86,6 +89,9 @@ class ListenBrowserTest {
             String reveal = page.id("reveal").getText();
             assertTrue(reveal.contains(SYS_A) && reveal.contains(SYS_B), "revealed once the session is done: " + reveal);
             assertTrue(server.awaitCompletion(Duration.ofSeconds(5)));
+            List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(Object::toString).toList();
+            assertEquals(List.of(), errors, "no script error or blocked resource (CSP) in the console");
 
             ScoresDocument doc = ScoresFile.read(scores);
             List<RatingRecord> ratings = doc.ratingsOf(server.sessionId());
