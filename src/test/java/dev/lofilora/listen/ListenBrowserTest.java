@@ -65,6 +65,16 @@ class ListenBrowserTest {
                 assertEquals("Trial " + n + " of 10", page.progress());
                 assertNoLeak("trial " + n, page.everything() + page.apiText(n), a, b);
                 if (n <= 5) {
+                    if (n == 1) { // synced position: switching to B continues where A was, not from the start
+                        page.id("play-a").click();
+                        page.wait(x -> page.position() >= 60); // ≈ 0.5 s of the 8-s clip
+                        int atSwitch = page.position();
+                        page.id("play-b").click();
+                        assertEquals("playing", page.id("state-b").getText());
+                        assertTrue(page.position() >= atSwitch, "B starts at A's position " + atSwitch + ", not at 0");
+                        page.id("play-pause").click();
+                        assertTrue(page.position() >= atSwitch, "pause keeps the position");
+                    }
                     if (n == 3) { // the README's screenshot: both clips heard, A playing, an answer and a comment
                         page.id("play-b").click();
                         page.id("play-a").click();
@@ -103,7 +113,7 @@ class ListenBrowserTest {
                 String expected = n <= 5 ? clicked.get(n - 1) : KEYS.get(keyed.charAt(n - 6));
                 assertEquals(expected, r.choice().id(), "trial " + n);
                 assertEquals(n <= 5 ? "mouse " + n : n == 8 ? "" : "keys " + n, r.comment());
-                int plays = n == 3 ? 2 : 1; // trial 3: B, A (screenshot), pause, then A and B again
+                int plays = n == 1 || n == 3 ? 2 : 1; // trials 1 and 3 play A and B once before the usual A, B
                 assertEquals(plays, r.left().plays(), "trial " + n + " plays of A");
                 assertEquals(plays, r.right().plays(), "trial " + n + " plays of B");
                 assertTrue(r.answerSeconds() > 0.2, "trial " + n + " answer time " + r.answerSeconds());

@@ -29,6 +29,9 @@ final class ListenPage {
         new WebDriverWait(d, Duration.ofSeconds(30), Duration.ofMillis(25)).until(condition::apply);
     }
 
+    /** The shared position slider, 0..1000 of the longer clip. */
+    int position() { return Integer.parseInt(id("position").getAttribute("value")); }
+
     String progress() { return d.findElement(By.id("progress-text")).getText(); }
 
     WebElement id(String id) { return d.findElement(By.id(id)); }
