@@ -234,25 +234,25 @@ public final class PtCheckpoint implements TensorSource {
      */
     public Tensor materialize(TensorRef t) {
         StorageRef s = t.storage();
-        Tensor storage = torch.empty(new long[] {s.numel()}, new TensorOptions().dtype(
-                new ScalarTypeOptional(s.dtype().scalarType())), new MemoryFormatOptional());
-        if (s.nbytes() > 0) {
-            try (PointerScope scope = new PointerScope()) {
-                data.read(s, new BytePointer(storage.data_ptr()).capacity(s.nbytes()));
-            }
-        }
-        if (t.offset() == 0 && t.numel() == s.numel() && isContiguous(t)) {
-            return storage.view(t.shape()); // the whole storage in order: no copy
-        }
+        Tensor out;
         try (PointerScope scope = new PointerScope()) {
-            Tensor view = storage.as_strided(t.shape(), t.stride(), new org.bytedeco.pytorch.LongOptional(t.offset()));
-            Tensor out = view.contiguous().clone();
-            out.retainReference();
-            scope.detach(out);
-            return out;
-        } finally {
-            storage.close();
+            Tensor storage = torch.empty(new long[] {s.numel()}, new TensorOptions().dtype(
+                    new ScalarTypeOptional(s.dtype().scalarType())), new MemoryFormatOptional());
+            if (s.nbytes() > 0) data.read(s, new BytePointer(storage.data_ptr()).capacity(s.nbytes()));
+            if (t.offset() == 0 && t.numel() == s.numel() && isContiguous(t)) {
+                out = storage.view(t.shape()); // the whole storage in order: no copy
+            } else {
+                out = storage.as_strided(t.shape(), t.stride(), new org.bytedeco.pytorch.LongOptional(t.offset()))
+                        .contiguous().clone();
+            }
+            out.retainReference(); // survives this scope; temporaries (and an unused storage) do not
         }
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer != null) { // hand it to the caller's scope, as any tensor created there
+            outer.attach(out);
+            out.releaseReference();
+        }
+        return out;
     }
 
     private static boolean isContiguous(TensorRef t) {
