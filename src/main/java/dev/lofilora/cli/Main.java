@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
+                ValidateCommand.class,
+                ConvertCheckpointCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
