@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,7 +86,4 @@ public final class ConvertCheckpointCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         return in.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".safetensors");
     }
-
-    @SuppressWarnings("unused")
-    private static boolean exists(Path p) { return Files.exists(p); }
 }

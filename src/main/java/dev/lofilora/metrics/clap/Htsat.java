@@ -4,7 +4,6 @@ import dev.lofilora.nn.BatchNorm;
 import dev.lofilora.nn.Capture;
 import dev.lofilora.nn.Conv1d;
 import dev.lofilora.nn.Conv2d;
-import dev.lofilora.nn.F;
 import dev.lofilora.nn.LayerNorm;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
@@ -139,8 +138,4 @@ public final class Htsat extends Module {
         x = x.reshape(b, 1, targetF, ratio, targetT / ratio).permute(0, 1, 3, 2, 4).contiguous();
         return x.reshape(b, 1, ratio * targetF, targetT / ratio);
     }
-
-    /** Unused in the embedding; kept so the module tree equals the checkpoint's. */
-    @SuppressWarnings("unused")
-    private static Tensor relu(Tensor t) { return F.relu(t); }
 }

@@ -122,11 +122,13 @@ final class Charts {
         List<ValidateResult.CheckpointResult> rs = result.checkpoints();
         for (int i = 0; i < rs.size(); i++) {
             if (!rs.get(i).label().equals(result.best()) || Double.isNaN(metric.of(rs.get(i)))) continue;
+            // Points in the right half get their label up and to the left, so it stays inside the plot.
+            boolean right = rs.size() > 1 && i >= rs.size() / 2.0;
             XYPointerAnnotation a = new XYPointerAnnotation("best: " + rs.get(i).label(), x(rs.get(i), i, steps),
-                    metric.of(rs.get(i)), -Math.PI / 4);
+                    metric.of(rs.get(i)), right ? -3 * Math.PI / 4 : -Math.PI / 4);
             a.setPaint(BEST);
             a.setArrowPaint(BEST);
-            a.setTextAnchor(TextAnchor.BOTTOM_LEFT);
+            a.setTextAnchor(right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
             plot.addAnnotation(a);
         }
     }
@@ -141,6 +143,8 @@ final class Charts {
         r.setSeriesPaint(1, new Color(0x7F8C8D));
         r.setSeriesStroke(0, new BasicStroke(2f));
         plot.setRenderer(r);
+        plot.getDomainAxis().setLowerMargin(0.06);
+        plot.getDomainAxis().setUpperMargin(0.06);
     }
 
     private static void save(JFreeChart chart, Path png) throws IOException {

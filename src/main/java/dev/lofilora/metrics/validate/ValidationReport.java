@@ -54,10 +54,10 @@ final class ValidationReport {
                 .append("<li>FAD (VGGish) &lt; ").append(num(r.gates().fadMax())).append(" against the held-out reference set</li>")
                 .append("<li>").append(esc(r.gates().clapText())).append("</li></ul>\n")
                 .append("<p class=\"note\">Reference: <b>").append(r.reference().tracks()).append("</b> real tracks in <b>")
-                .append(r.reference().segments()).append("</b> segments of ").append(num(r.reference().segmentSeconds()))
+                .append(r.reference().segments()).append("</b> segments of ").append(secs(r.reference().segmentSeconds()))
                 .append(" s (").append(r.reference().frames()).append(" VGGish frames); their own CLAP score against their own ")
                 .append("prompts: <b>").append(num(r.reference().clapScore())).append("</b> ± ").append(num(r.reference().clapStd()))
-                .append(". Generated clips are scored over their first ").append(num(settings.seconds())).append(" s.</p>\n");
+                .append(". Generated clips are scored over their first ").append(secs(settings.seconds())).append(" s.</p>\n");
         checkpointTable(h, r);
         h.append("<h2>Over training</h2>\n");
         figure(h, "fad.png", "FAD of each checkpoint against the reference set; dashed: the gate; arrow: the best checkpoint.");
@@ -86,7 +86,7 @@ final class ValidationReport {
             h.append("<tr").append(c.label().equals(r.best()) ? " class=\"best\"" : "").append("><td class=\"l\">")
                     .append(esc(c.label())).append(c.resumed() ? " <span class=\"note\">(resumed)</span>" : "").append("</td><td>")
                     .append(c.step() == null ? "–" : c.step()).append("</td><td>").append(c.clips()).append("</td><td>")
-                    .append(num(c.clipSeconds())).append("</td><td>").append(c.frames()).append("</td><td>").append(num(c.fad()))
+                    .append(secs(c.clipSeconds())).append("</td><td>").append(c.frames()).append("</td><td>").append(num(c.fad()))
                     .append("</td><td>").append(c.fadInf() == null ? "–" : num(c.fadInf().value())).append("</td><td>")
                     .append(num(c.clapScore())).append("</td><td>").append(c.clapRelative() == null ? "–" : num(c.clapRelative()))
                     .append("</td>").append(verdict(c.fadPass())).append(verdict(c.clapPass())).append("</tr>\n");
@@ -147,6 +147,10 @@ final class ValidationReport {
 
     static String num(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3f", v);
+    }
+
+    static String secs(double v) {
+        return String.format(Locale.ROOT, v == Math.rint(v) ? "%.0f" : "%.2f", v);
     }
 
     static String esc(String s) {
