@@ -78,8 +78,11 @@ public final class TinyMetrics {
         return o.asLong();
     }
 
-    /** Fills every parameter (and the checkpoint-style buffers) of {@code model}; see the class comment. */
-    static void randomise(Module model, long seed, Device device) {
+    /**
+     * Fills every parameter (and the checkpoint-style buffers) of a VGGish or CLAP {@code model} with seeded random
+     * weights as described in the class comment (also used for released-shape models in benchmarks).
+     */
+    public static void randomise(Module model, long seed, Device device) {
         torch.manual_seed(seed);
         Map<String, Tensor> w = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.stateDict().entrySet()) {

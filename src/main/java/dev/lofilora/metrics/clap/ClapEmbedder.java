@@ -85,6 +85,11 @@ public final class ClapEmbedder implements AutoCloseable {
                 file + " (tokenizer " + tokenizer + ")", WeightsFingerprint.of(file) + "|" + WeightsFingerprint.of(tokenizer));
     }
 
+    /** An audio-only embedder over a model built elsewhere (benchmarks, tests): {@link #embedText} is unavailable. */
+    public static ClapEmbedder audioOnly(ClapModel model, Device device, boolean quantize, double hopSeconds, String weights) {
+        return new ClapEmbedder(model, null, device, quantize, hopSeconds, weights, WeightsFingerprint.ofText(weights));
+    }
+
     /** The clip's windows and embedding (see the class comment). */
     public AudioEmbedding embedAudio(AudioBuffer audio) {
         HtsatConfig c = model.audio_branch.config();
@@ -113,6 +118,7 @@ public final class ClapEmbedder implements AutoCloseable {
 
     /** Unit text embeddings [texts][J]. */
     public float[][] embedText(List<String> texts) {
+        if (tokenizer == null) throw new IllegalStateException("an audio-only CLAP embedder has no tokenizer");
         int j = model.jointEmbedShape();
         float[][] out = new float[texts.size()][];
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
@@ -162,6 +168,6 @@ public final class ClapEmbedder implements AutoCloseable {
     @Override
     public void close() {
         model.close();
-        tokenizer.close();
+        if (tokenizer != null) tokenizer.close();
     }
 }

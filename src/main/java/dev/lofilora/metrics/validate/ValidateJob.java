@@ -6,6 +6,7 @@ import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
 import dev.lofilora.metrics.WeightsFingerprint;
 import dev.lofilora.metrics.clap.ClapEmbedder;
+import dev.lofilora.metrics.fad.EmbeddingStats;
 import dev.lofilora.metrics.fad.FrechetDistance;
 import dev.lofilora.metrics.vggish.VggishEmbedder;
 import dev.lofilora.tensor.Devices;
@@ -91,35 +92,29 @@ public final class ValidateJob {
         Map<String, float[]> text = new LinkedHashMap<>();
         for (int i = 0; i < promptList.size(); i++) text.put(promptList.get(i), textEmb[i]);
 
-        // 3. The reference, under the same pipeline.
-        p.start("reference tracks", referenceClips.size());
-        List<ClipEmbeddings> refEmb = new ArrayList<>();
-        for (Clip c : referenceClips) {
-            refEmb.add(cache.embed(c, settings.seconds(), true));
-            p.advance(1, c.audio().getFileName().toString());
+        // 3. The reference, under the same pipeline (statistics cached by files, embedders and clip length).
+        String refKey = referenceKey(referenceClips, settings, vggish, clap);
+        Path refFile = ReferenceCache.file(out.resolve("cache"), refKey);
+        ReferenceCache.Entry refEntry = ReferenceCache.read(refFile);
+        if (refEntry == null) {
+            refEntry = embedReference(config, referenceClips, settings, cache, text, vggish.dim(), p);
+            ReferenceCache.write(refFile, refEntry, vggish.describe(), clap.describe());
         }
-        p.finish();
-        Scoring.SetScores ref = Scoring.score(refEmb, text);
-        if (ref.stats() == null) {
-            throw new LofiException(config.reference(), "gives " + ref.frames() + " VGGish frame(s); FAD needs at least 2",
-                    "use longer reference tracks (each 0.96 s gives one frame)");
-        }
-        if (ref.frames() <= vggish.dim()) {
-            warnings.add("the reference set has " + ref.frames() + " VGGish frames for dimension " + vggish.dim()
+        EmbeddingStats refStats = refEntry.stats();
+        ValidateResult.Reference reference = refEntry.reference();
+        if (reference.frames() <= vggish.dim()) {
+            warnings.add("the reference set has " + reference.frames() + " VGGish frames for dimension " + vggish.dim()
                     + ": its covariance is singular and FAD is biased; use more or longer reference tracks");
         }
-        if (!(ref.clap() > 0)) {
-            warnings.add(String.format("the real tracks' own CLAP score is %.3f ≤ 0: the relative CLAP gate cannot pass", ref.clap()));
+        if (!(reference.clapScore() > 0)) {
+            warnings.add(String.format("the real tracks' own CLAP score is %.3f ≤ 0: the relative CLAP gate cannot pass",
+                    reference.clapScore()));
         }
-        Map<String, Integer> refStyles = new TreeMap<>();
-        referenceClips.forEach(c -> refStyles.merge(c.style().isEmpty() ? "unlabelled" : c.style(), 1, Integer::sum));
-        ValidateResult.Reference reference = new ValidateResult.Reference(config.reference().toString(),
-                referenceClips.size(), ref.segments(), ref.segmentSeconds(), ref.frames(), ref.clap(), ref.clapStd(), refStyles);
-        double threshold = settings.clapGate().equals("relative") ? settings.clapRelativeMin() * ref.clap()
+        double threshold = settings.clapGate().equals("relative") ? settings.clapRelativeMin() * reference.clapScore()
                 : settings.clapAbsoluteMin();
         ValidateResult.Gates gates = new ValidateResult.Gates(settings.fadMax(), settings.clapGate(),
-                settings.clapRelativeMin(), settings.clapAbsoluteMin(), threshold, settings.clapGateText(ref.clap()));
-        String refKey = WeightsFingerprint.ofText(referenceClips.toString() + ref.frames() + ref.clap());
+                settings.clapRelativeMin(), settings.clapAbsoluteMin(), threshold,
+                settings.clapGateText(reference.clapScore()));
 
         // 4. Each checkpoint (resumed when nothing it depends on changed).
         List<ValidateResult.CheckpointResult> results = new ArrayList<>();
@@ -139,7 +134,8 @@ public final class ValidateJob {
                 p.advance(1, c.audio().getFileName().toString());
             }
             p.finish();
-            ValidateResult.CheckpointResult r = checkpoint(ck, Scoring.score(emb, text), ref, settings, threshold, out);
+            ValidateResult.CheckpointResult r = checkpoint(ck, Scoring.score(emb, text), refStats,
+                    reference.clapScore(), settings);
             writeState(state, key, r);
             results.add(r);
         }
@@ -160,23 +156,59 @@ public final class ValidateJob {
         return result;
     }
 
+    /** Embeds the reference tracks (every whole segment) and scores them against their own prompts. */
+    private static ReferenceCache.Entry embedReference(ValidateConfig config, List<Clip> clips,
+                                                       ValidationSettings settings, EmbeddingCache cache,
+                                                       Map<String, float[]> text, int dim, ProgressListener p) {
+        p.start("reference tracks", clips.size());
+        List<ClipEmbeddings> emb = new ArrayList<>();
+        for (Clip c : clips) {
+            emb.add(cache.embed(c, settings.seconds(), true));
+            p.advance(1, c.audio().getFileName().toString());
+        }
+        p.finish();
+        Scoring.SetScores ref = Scoring.score(emb, text);
+        if (ref.stats() == null) {
+            throw new LofiException(config.reference(), "gives " + ref.frames() + " VGGish frame(s); FAD needs at least 2",
+                    "use longer reference tracks (each 0.96 s gives one frame)");
+        }
+        Map<String, Integer> styles = new TreeMap<>();
+        clips.forEach(c -> styles.merge(c.style().isEmpty() ? "unlabelled" : c.style(), 1, Integer::sum));
+        return new ReferenceCache.Entry(ref.stats(), new ValidateResult.Reference(config.reference().toString(),
+                clips.size(), ref.segments(), ref.segmentSeconds(), ref.frames(), ref.clap(), ref.clapStd(), styles));
+    }
+
+    private static String referenceKey(List<Clip> clips, ValidationSettings settings, VggishEmbedder vggish,
+                                       ClapEmbedder clap) {
+        StringBuilder sb = new StringBuilder("seconds=").append(settings.seconds()).append(vggish.fingerprint())
+                .append(clap.fingerprint());
+        for (Clip c : clips) {
+            try {
+                sb.append(c).append(Files.size(c.audio())).append(Files.getLastModifiedTime(c.audio()).toMillis());
+            } catch (IOException e) {
+                throw new LofiException(c.audio(), "cannot be read: " + e.getMessage(), "check the file", e);
+            }
+        }
+        return WeightsFingerprint.ofText(sb.toString());
+    }
+
     private static ValidateResult.CheckpointResult checkpoint(CheckpointAudio ck, Scoring.SetScores s,
-                                                              Scoring.SetScores ref, ValidationSettings settings,
-                                                              double threshold, Path out) {
+                                                              EmbeddingStats refStats, double refClap,
+                                                              ValidationSettings settings) {
         List<String> warnings = new ArrayList<>();
         double fad;
         if (s.stats() == null) {
             fad = Double.NaN;
             warnings.add("only " + s.frames() + " VGGish frame(s): no FAD (clips shorter than 0.96 s?)");
         } else {
-            FrechetDistance.Result f = Scoring.fad(s, ref.stats());
+            FrechetDistance.Result f = Scoring.fad(s, refStats);
             fad = f.value();
             warnings.addAll(f.warnings());
         }
         if (s.segmentSeconds() + 1e-6 < settings.seconds()) {
             warnings.add(String.format("clips are %.2f s, shorter than the %.1f s scored", s.segmentSeconds(), settings.seconds()));
         }
-        Map<String, Double> perClip = s.stats() == null ? Map.of() : Scoring.perClipFad(s, ref.stats());
+        Map<String, Double> perClip = s.stats() == null ? Map.of() : Scoring.perClipFad(s, refStats);
         List<ValidateResult.ClipScore> clips = new ArrayList<>();
         for (ClipEmbeddings c : s.clips()) {
             clips.add(new ValidateResult.ClipScore(c.clip().id(), c.clip().style(), c.clip().prompt(),
@@ -186,15 +218,15 @@ public final class ValidateJob {
         List<String> outliers = clips.stream().filter(c -> c.fad() != null)
                 .sorted((a, b) -> Double.compare(b.fad(), a.fad())).limit(settings.outliers())
                 .map(ValidateResult.ClipScore::id).toList();
-        Double relative = ref.clap() > 0 ? s.clap() / ref.clap() : null;
+        Double relative = refClap > 0 ? s.clap() / refClap : null;
         boolean fadPass = fad < settings.fadMax();
         boolean clapPass = settings.clapGate().equals("relative") ? relative != null && relative >= settings.clapRelativeMin()
                 : s.clap() >= settings.clapAbsoluteMin();
         return new ValidateResult.CheckpointResult(ck.label(), ck.step(), ck.dir().toString(), s.clips().size(),
                 s.segments(), s.segmentSeconds(), s.frames(), fad,
-                s.stats() == null ? null : Scoring.fadInf(s, ref.stats(), settings.fadInfSeed()), s.clap(), s.clapStd(),
+                s.stats() == null ? null : Scoring.fadInf(s, refStats, settings.fadInfSeed()), s.clap(), s.clapStd(),
                 relative, fadPass, clapPass, fadPass && clapPass,
-                s.stats() == null ? List.of() : Scoring.styles(s, ref.stats()), clips, outliers, warnings, false);
+                s.stats() == null ? List.of() : Scoring.styles(s, refStats), clips, outliers, warnings, false);
     }
 
     /** The lowest FAD among checkpoints passing the CLAP gate, else the lowest FAD; NaN FADs last. */

@@ -64,6 +64,11 @@ public final class VggishEmbedder implements AutoCloseable {
         return new VggishEmbedder(model, device, file.toString(), WeightsFingerprint.of(file));
     }
 
+    /** An embedder over a model built elsewhere (benchmarks, tests); {@code weights} describes its weights. */
+    public static VggishEmbedder of(Vggish model, Device device, String weights) {
+        return new VggishEmbedder(model, device, weights, WeightsFingerprint.ofText(weights));
+    }
+
     /** Embeddings [examples][E] of {@code audio} (any rate and channel count); none when shorter than 0.96 s. */
     public float[][] embed(AudioBuffer audio) {
         float[] mono = VggishFrontEnd.mono(audio.samples());
