@@ -2,7 +2,12 @@ package dev.lofilora.metrics.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.cli.Main;
+import dev.lofilora.audio.io.WavFile;
+import dev.lofilora.common.ConfigFiles;
 import dev.lofilora.common.Json;
+import dev.lofilora.common.ProgressListener;
+import dev.lofilora.demo.Demo;
+import dev.lofilora.demo.DemoConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code lofi validate} end to end on the tiny preset: a validation split of synthesised tracks, two checkpoint
- * folders of generated clips (one paired by _prompt.txt, one by prompts.json), the tiny VGGish and CLAP. Runs the CLI
- * once, then checks the JSON report, a resumed second run, and the HTML page in headless Chromium.
+ * {@code lofi validate} end to end on the tiny preset: the validation split of a {@code lofi demo} run, two checkpoint
+ * folders of clips for the seeded validation prompt set (synthesised, since generation does not exist yet; one paired
+ * by prompts.json, one by _prompt.txt), the tiny VGGish and CLAP. Runs the CLI once, then checks the JSON report, a
+ * resumed second run, and the HTML page in headless Chromium.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ValidateEndToEndTest {
@@ -41,9 +47,21 @@ class ValidateEndToEndTest {
     @BeforeAll
     void runOnce() throws IOException {
         root = Files.createTempDirectory("lofi-validate-e2e");
-        Path reference = ValidateFixtures.reference(root.resolve("data/validation"), 3, 6);
-        Path a = ValidateFixtures.generatedWithPromptFiles(root.resolve("gen/step-000100"), 2, 500, 5);
-        Path b = ValidateFixtures.generatedWithPromptsJson(root.resolve("gen/step-000200"), 2, 700, 5, false);
+        // A demo run's validation split: 2 styles × 2 synthesised 8-s clips → process → prompts → dataset.
+        DemoConfig demo = new DemoConfig(root.resolve("demo"), 2, 2, 8, 3, 0, 2, ConfigFiles.defaults());
+        new Demo(demo).run(ProgressListener.NONE);
+        Path reference = demo.validationDir();
+        // Two "checkpoints": the seeded validation prompt set generation will render, one clip per style, rendered here
+        // by the synthesiser; one folder pairs by prompts.json, the other by <id>_prompt.txt.
+        PromptSet prompts = PromptSet.fromReference(ClipFolders.reference(reference), 1, 9);
+        Path a = Files.createDirectories(root.resolve("gen/step-000100"));
+        Path b = Files.createDirectories(root.resolve("gen/step-000200"));
+        prompts.write(a);
+        for (PromptSet.Entry e : prompts.clips()) {
+            WavFile.write(a.resolve(e.id() + ".wav"), ValidateFixtures.clip(e.seed(), 80, 5), 16);
+            WavFile.write(b.resolve(e.id() + ".wav"), ValidateFixtures.clip(e.seed() + 50, 90, 5), 16);
+            Files.writeString(b.resolve(e.id() + "_prompt.txt"), e.prompt());
+        }
         out = root.resolve("report");
         args = List.of("validate", a.toString(), b.toString(), "--reference", reference.toString(), "--vggish", "tiny",
                 "--clap", "tiny", "--seconds", "5", "--out", out.toString(), "--json", "--no-progress");
@@ -59,10 +77,11 @@ class ValidateEndToEndTest {
         assertTrue(Files.isRegularFile(out.resolve(ValidateJob.REPORT_HTML)));
         assertEquals(Json.MAPPER.readTree(firstReportFile), r, "the file is the --json output");
         JsonNode ref = r.get("reference");
-        assertEquals(3, ref.get("tracks").asInt());
-        assertEquals(3, ref.get("segments").asInt(), "one whole 5-s segment per 6-s track");
+        assertEquals(2, ref.get("tracks").asInt(), "the demo's validation split: one track per style");
+        assertEquals(2, ref.get("segments").asInt(), "one whole 5-s segment per 8-s track");
         assertEquals(5.0, ref.get("segmentSeconds").asDouble(), 1e-9);
-        assertEquals(3 * 5, ref.get("frames").asInt(), "5 s → 5 VGGish examples of 0.96 s per segment");
+        assertEquals(2 * 5, ref.get("frames").asInt(), "5 s → 5 VGGish examples of 0.96 s per segment");
+        assertEquals(2, ref.get("styles").size(), "styles from the dataset's manifest.json");
         assertTrue(ref.get("clapScore").asDouble() > -1 && ref.get("clapScore").asDouble() < 1);
         JsonNode cks = r.get("checkpoints");
         assertEquals(2, cks.size());
@@ -86,7 +105,8 @@ class ValidateEndToEndTest {
             assertEquals(2, c.get("clipScores").size());
             assertFalse(c.get("resumed").asBoolean());
         }
-        assertEquals(2, cks.get(1).get("styles").size(), "prompts.json gives styles");
+        assertEquals(2, cks.get(0).get("styles").size(), "prompts.json gives styles");
+        assertEquals(1, cks.get(1).get("styles").size(), "_prompt.txt pairing has no styles: one 'unlabelled' group");
         String best = r.get("best").asText();
         JsonNode bestNode = cks.get(0).get("label").asText().equals(best) ? cks.get(0) : cks.get(1);
         assertEquals(bestNode.get("passed").asBoolean(), r.get("passed").asBoolean());
