@@ -7,8 +7,6 @@ import dev.lofilora.nn.LayerNorm;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
 import dev.lofilora.nn.ModuleList;
-import dev.lofilora.nn.Parameter;
-import dev.lofilora.tensor.Tensors;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -32,16 +30,14 @@ public final class Roberta extends Module {
         public final Embedding position_embeddings;
         public final Embedding token_type_embeddings;
         public final LayerNorm LayerNorm;
-        public final Parameter position_ids; // stale persistent buffer of the era's checkpoints; not used
 
         Embeddings(RobertaConfig c) {
             word_embeddings = module("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize()));
             position_embeddings = module("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize()));
             token_type_embeddings = module("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize()));
             LayerNorm = module("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
-            long[] ids = new long[c.maxPositionEmbeddings()];
-            for (int i = 0; i < ids.length; i++) ids[i] = i;
-            position_ids = buffer("position_ids", Tensors.fromLongArray(ids, 1, ids.length), true);
+            // The era's checkpoints also hold a persistent position_ids buffer (0..513); positions are computed from
+            // the ids here, so it is not part of this tree (ClapModel.UNUSED_KEYS), and files without it load too.
         }
     }
 

@@ -66,7 +66,7 @@ final class ClapGoldens {
         RobertaConfig r = RobertaConfig.parse(config, cfg);
         int joint = new JsonFields(config, cfg).integer("joint_embed_shape", 512);
         ClapModel model = new ClapModel(null, r, joint);
-        Weights.load(model, folder, "", "RoBERTa text tower and projection", ctx);
+        Weights.load(model, folder, "", ClapModel.UNUSED_KEYS, "RoBERTa text tower and projection", ctx);
         try (NoGradGuard g = new NoGradGuard()) {
             Capture.Recorder rec = new Capture.Recorder();
             model.textEmbedding(input(io, "input_ids").to(ctx.device(), ScalarType.Long),
