@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
                 ConformanceCommand.class,
                 InspectModelCommand.class,
                 ListenCommand.class,
+                ValidateCommand.class,
+                ConvertCheckpointCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
