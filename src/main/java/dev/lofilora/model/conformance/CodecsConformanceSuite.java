@@ -9,7 +9,7 @@ import dev.lofilora.conformance.ConformanceSuite;
 import dev.lofilora.conformance.GoldenFolder;
 import dev.lofilora.conformance.SuiteResult;
 import dev.lofilora.model.codec.CodecLoader;
-import dev.lofilora.model.codec.ComponentFolder;
+import dev.lofilora.model.io.ComponentFolder;
 import dev.lofilora.model.codec.MusicDcae;
 import dev.lofilora.model.codec.MusicDcaeConfig;
 import dev.lofilora.model.dcae.AutoencoderDC;
@@ -143,7 +143,7 @@ public final class CodecsConformanceSuite implements ConformanceSuite {
     }
 
     private static void umt5(Path folder, SafetensorsFile io, Device device, Sink sink) {
-        try (UMT5EncoderModel m = CodecLoader.umt5(new ComponentFolder(folder, "UMT5 golden"), device)) {
+        try (UMT5EncoderModel m = UMT5EncoderModel.load(new ComponentFolder(folder, "UMT5 golden"), device)) {
             sink.put("last_hidden_state", m.forward(input(io, "input_ids", device), input(io, "attention_mask", device),
                     sink));
         }

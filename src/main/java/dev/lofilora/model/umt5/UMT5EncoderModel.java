@@ -6,12 +6,16 @@ import dev.lofilora.nn.Module;
 import dev.lofilora.nn.ModuleList;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
+import dev.lofilora.model.io.ComponentFolder;
+import org.bytedeco.pytorch.Device;
+
+import java.util.Map;
+import java.util.Set;
 
 /**
  * transformers {@code UMT5EncoderModel} in eval mode: {@code shared} token embedding → {@code encoder.block.*} →
  * {@code encoder.final_layer_norm}. The checkpoint's {@code encoder.embed_tokens.weight} is the same (tied) tensor as
- * {@code shared.weight}; the module tree holds it once, under {@code shared} ({@link Umt5Loader} maps the alias).
+ * {@code shared.weight}; the module tree holds it once, under {@code shared} ({@link #load} maps the alias).
  */
 public final class UMT5EncoderModel extends Module {
     /** The checkpoint alias of {@code shared.weight}. */
@@ -57,9 +61,18 @@ public final class UMT5EncoderModel extends Module {
         return encoder.final_layer_norm.forward(h);
     }
 
-    /** Whether {@code t} is a float type the encoder can run in. */
-    static boolean floating(ScalarType t) {
-        return t.value == ScalarType.Float.value || t.value == ScalarType.BFloat16.value
-                || t.value == ScalarType.Half.value || t.value == ScalarType.Double.value;
+    /**
+     * Loads {@code config.json} + weights of {@code folder} strictly by name (float32, eval mode); a file holding only
+     * the tied alias {@code encoder.embed_tokens.weight} loads it as {@code shared.weight}.
+     */
+    public static UMT5EncoderModel load(ComponentFolder folder, Device device) {
+        UMT5EncoderModel m = new UMT5EncoderModel(Umt5Config.read(folder.config()));
+        try {
+            folder.load(m, device, Set.of(), Map.of("shared.weight", TIED_ALIAS), Set.of(TIED_ALIAS));
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 }

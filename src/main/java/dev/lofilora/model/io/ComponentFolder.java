@@ -1,4 +1,4 @@
-package dev.lofilora.model.codec;
+package dev.lofilora.model.io;
 
 import dev.lofilora.common.LofiException;
 import dev.lofilora.nn.LoadReport;
