@@ -251,11 +251,15 @@ public final class PreprocessJob {
             CacheStamp b = now.get(name);
             if (a == null) parts.add(name + " is not recorded in it");
             else if (!a.dims().equals(b.dims())) parts.add(name + " " + a.dims() + " in the file, " + b.dims() + " now");
-            else if (!a.hash().equals(b.hash())) parts.add(name + " weights differ (hash " + a.hash().substring(0, 12)
-                    + "… in the file, " + b.hash().substring(0, 12) + "… now)");
+            else if (!a.hash().equals(b.hash())) parts.add(name + " weights differ (hash " + abbreviate(a.hash())
+                    + " in the file, " + abbreviate(b.hash()) + " now)");
         }
         for (String name : was.keySet()) if (!now.containsKey(name)) parts.add(name + " is not used now");
         return String.join("; ", parts);
+    }
+
+    private static String abbreviate(String hash) {
+        return hash.length() <= 12 ? hash : hash.substring(0, 12) + "…";
     }
 
     static String sha256(Path file) throws IOException {
