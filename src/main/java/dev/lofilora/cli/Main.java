@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
+                SourcesCommand.class,
         })
 public final class Main implements Runnable {
     static final String VERSION = "lofi-lora 0.1.0";
