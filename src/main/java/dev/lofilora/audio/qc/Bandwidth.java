@@ -37,7 +37,9 @@ final class Bandwidth {
     static final double EDGE_GAP_HZ = 150.0;
     static final double EDGE_SIDE_HZ = 1000.0;
     static final double EDGE_MIN_HZ = 4000.0;
-    static final double EDGE_MAX_NYQUIST = 0.92;
+    static final double EDGE_MAX_NYQUIST = 0.90;
+    /** The level above an edge is read up to here: closer to the Nyquist frequency a digital filter's response plunges. */
+    static final double READ_MAX_NYQUIST = 0.93;
     /** The drop across an edge that makes it a brick wall. */
     static final double BRICK_WALL_DB = 25.0;
     /** Points of the spectrum kept for the report's thumbnail (log-spaced from 40 Hz to the Nyquist frequency). */
@@ -93,7 +95,8 @@ final class Bandwidth {
     static double[] steepestEdge(double[] db, double binHz, double nyquist) {
         int gap = (int) Math.round(EDGE_GAP_HZ / binHz), side = (int) Math.round(EDGE_SIDE_HZ / binHz);
         int from = (int) Math.ceil(EDGE_MIN_HZ / binHz);
-        int to = Math.min(db.length - 1 - gap - side / 2, (int) Math.floor(EDGE_MAX_NYQUIST * nyquist / binHz));
+        int to = (int) Math.floor(EDGE_MAX_NYQUIST * nyquist / binHz);
+        int end = Math.min(db.length, (int) Math.floor(READ_MAX_NYQUIST * nyquist / binHz)); // exclusive
         if (to <= from) return new double[] {Double.NaN, 0, 0};
         double[] prefix = new double[db.length + 1];
         for (int k = 0; k < db.length; k++) prefix[k + 1] = prefix[k] + db[k];
@@ -101,7 +104,8 @@ final class Bandwidth {
         double bestDrop = Double.NEGATIVE_INFINITY;
         for (int k = from; k <= to; k++) {
             int aHi = k - gap, aLo = Math.max(0, k - side);
-            int bLo = k + gap, bHi = Math.min(db.length, k + side);
+            int bLo = k + gap, bHi = Math.min(end, k + side);
+            if (bHi - bLo < side / 4) break;
             double below = (prefix[aHi] - prefix[aLo]) / (aHi - aLo);
             double above = (prefix[bHi] - prefix[bLo]) / (bHi - bLo);
             if (below - above > bestDrop) {
@@ -112,7 +116,7 @@ final class Bandwidth {
         int aHi = best - gap, aLo = Math.max(0, best - side);
         double below = (prefix[aHi] - prefix[aLo]) / (aHi - aLo);
         double rest = Double.NEGATIVE_INFINITY; // nothing above the edge may come back up (a notch is not an edge)
-        for (int k = best + gap; k < Math.min(db.length, (int) (0.98 * nyquist / binHz)); k++) rest = Math.max(rest, db[k]);
+        for (int k = best + gap; k < end; k++) rest = Math.max(rest, db[k]);
         boolean wall = bestDrop >= BRICK_WALL_DB && rest <= below - BRICK_WALL_DB;
         return new double[] {best * binHz, bestDrop, wall ? 1 : 0};
     }
