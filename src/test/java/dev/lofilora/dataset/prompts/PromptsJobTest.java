@@ -82,7 +82,10 @@ class PromptsJobTest {
         double bpm = PromptFormat.foldIntoRange(hiphop, dusty.bpm());
         String prompt = Files.readString(lofi.resolve("dusty_prompt.txt"));
         assertTrue(prompt.startsWith("lofi hip hop, lofi, hip hop, chill, mellow, rhodes, vinyl crackle, jazzy chords, instrumental, "), prompt);
-        assertTrue(prompt.endsWith(", " + Math.round(bpm) + " bpm, " + dusty.keyName().toLowerCase()), prompt);
+        String tail = (dusty.bpmConfidence() >= PromptFormat.MIN_BPM_CONFIDENCE ? ", " + Math.round(bpm) + " bpm" : "")
+                + (dusty.keyConfidence() >= PromptFormat.MIN_KEY_CONFIDENCE ? ", " + dusty.keyName().toLowerCase() : "");
+        assertTrue(prompt.endsWith("instrumental" + (tail.contains("bpm") ? ", " + PromptFormat.tempoWord(Math.round(bpm)) : "")
+                + tail), prompt);
         assertFalse(prompt.endsWith("\n"));
         assertEquals("[instrumental]", Files.readString(lofi.resolve("dusty_lyrics.txt")));
 
