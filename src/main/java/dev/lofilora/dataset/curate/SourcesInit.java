@@ -1,6 +1,7 @@
 package dev.lofilora.dataset.curate;
 
 import dev.lofilora.audio.io.AudioProbe;
+import dev.lofilora.common.FolderLock;
 import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
@@ -76,7 +77,14 @@ public final class SourcesInit {
                     "check it with lofi sources check, or pass --force to replace it (the current file is kept as "
                             + target.getFileName() + ".bak)");
         }
-        Writable.require(target.toAbsolutePath().getParent(), "--metadata");
+        Path folder = target.toAbsolutePath().getParent();
+        Writable.require(folder, "--metadata");
+        try (FolderLock lock = FolderLock.acquire(folder, "lofi sources init " + raw)) {
+            return write(raw, target, progress);
+        }
+    }
+
+    private Result write(Path raw, Path target, ProgressListener progress) throws IOException {
         List<Path> files = audioFiles(raw);
         progress.start("sources init", files.size());
         List<Map<String, Object>> tracks = new ArrayList<>();
