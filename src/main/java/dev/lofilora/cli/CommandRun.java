@@ -16,9 +16,7 @@ final class CommandRun {
     private CommandRun() {}
 
     static void decorate(CommandLine cli, String version) {
-        for (CommandLine sub : cli.getSubcommands().values()) {
-            if (sub.getCommandSpec().version().length == 0) sub.getCommandSpec().version(version);
-        }
+        setVersion(cli, version);
         CommandLine.IExecutionExceptionHandler errors = cli.getExecutionExceptionHandler();
         long[] started = {System.nanoTime()};
         cli.setExecutionStrategy(parseResult -> {
@@ -32,6 +30,13 @@ final class CommandRun {
             summary(parseResult, started[0], code);
             return code;
         });
+    }
+
+    private static void setVersion(CommandLine cmd, String version) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) sub.getCommandSpec().version(version);
+            setVersion(sub, version);
+        }
     }
 
     private static void summary(ParseResult top, long started, int code) {

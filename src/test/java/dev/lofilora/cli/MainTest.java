@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -66,8 +67,11 @@ class MainTest {
 
     @Test
     void dashVPrintsTheVersionOnEverySubcommand() {
-        for (String sub : new String[] {"process", "prompts", "dataset", "demo", "sources", "conformance", "inspect-model"}) {
-            Run r = run(sub, "-V");
+        for (String sub : new String[] {"process", "prompts", "dataset", "demo", "sources", "sources init",
+                "sources check", "conformance", "inspect-model"}) {
+            List<String> args = new java.util.ArrayList<>(List.of(sub.split(" ")));
+            args.add("-V");
+            Run r = run(args.toArray(String[]::new));
             assertEquals(0, r.exit(), sub);
             assertEquals(Main.VERSION, r.out().strip(), sub);
         }

@@ -69,10 +69,10 @@ final class QcHtmlReport {
             if (Double.isFinite(f.loudnessBefore().truePeakDbtp())) peaks.add(f.loudnessBefore().truePeakDbtp());
         }
         h.append("<h2>Sources</h2>\n");
-        h.append(image("loudness-histogram", "histogram of the sources' integrated loudness",
+        h.append(image("loudness-histogram", "histogram of the sources' integrated loudness", () ->
                 histogram("Integrated loudness of the sources", "LUFS", lufs, r.run().settings().targetLufs(), "target"),
                 HIST_W, HIST_H));
-        h.append(image("true-peak-histogram", "histogram of the sources' true peak",
+        h.append(image("true-peak-histogram", "histogram of the sources' true peak", () ->
                 histogram("True peak of the sources", "dBTP", peaks, r.run().settings().ceilingDbtp(), "ceiling"),
                 HIST_W, HIST_H));
 
@@ -108,7 +108,7 @@ final class QcHtmlReport {
             Spectrum sp = spectrum(f);
             if (sp == null) continue;
             String name = f.name() != null ? f.name() : f.file();
-            h.append("<figure>").append(image(null, "spectrum of " + name, spectrumChart(sp), THUMB_W, THUMB_H)
+            h.append("<figure>").append(image(null, "spectrum of " + name, () -> spectrumChart(sp), THUMB_W, THUMB_H)
                     .replace("<img ", "<img class=\"spectrum\" data-file=\"" + esc(name) + "\" "))
                     .append("<figcaption>").append(esc(name)).append(": ").append(esc(f.status().id()))
                     .append("</figcaption></figure>\n");
@@ -160,12 +160,13 @@ final class QcHtmlReport {
     }
 
     /** An {@code <img>} with the chart as an inline PNG. */
-    private static String image(String id, String alt, JFreeChart chart, int w, int h) {
+    private static String image(String id, String alt, java.util.function.Supplier<JFreeChart> chart, int w, int h) {
         String png;
         try {
-            png = Base64.getEncoder().encodeToString(ChartUtils.encodeAsPNG(chart.createBufferedImage(w, h)));
-        } catch (IOException | RuntimeException e) {
-            return "<p>(" + esc(alt) + " could not be drawn: " + esc(String.valueOf(e.getMessage())) + ")</p>\n";
+            png = Base64.getEncoder().encodeToString(ChartUtils.encodeAsPNG(chart.get().createBufferedImage(w, h)));
+        } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+            // a JRE without its font or imaging libraries: the page keeps its numbers, the report is not lost
+            return "<p>(" + esc(alt) + " could not be drawn: " + esc(String.valueOf(e)) + ")</p>\n";
         }
         return "<img" + (id == null ? "" : " id=\"" + id + "\"") + " alt=\"" + esc(alt) + "\" width=\"" + w
                 + "\" height=\"" + h + "\" src=\"data:image/png;base64," + png + "\">\n";
