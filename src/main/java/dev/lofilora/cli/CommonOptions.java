@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Options every command has (DESIGN.md §6): {@code --json} and {@code --config}. Mixed into each subcommand. */
+/** Options every command has (docs/cli.md): {@code --json} and {@code --config}. Mixed into each subcommand. */
 public final class CommonOptions {
     @Option(names = "--json", description = "Print a machine-readable JSON result on stdout (progress stays on stderr).")
     public boolean json;

@@ -51,7 +51,7 @@ public final class DatasetCommand implements Callable<Integer> {
     Path metadata;
 
     @Option(names = "--split", paramLabel = "<fraction>", defaultValue = "0.1",
-            description = "Fraction of each style that goes to validation (default: ${DEFAULT-VALUE}).")
+            description = "Fraction of each style that goes to validation (default: ${DEFAULT-VALUE}). Every style with 2 or more tracks gives at least 1 track to validation (and keeps at least 1 in train), so on small sets validation can be much larger than this; the run then warns with the counts.")
     double split;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the split (default: ${DEFAULT-VALUE}).")
@@ -105,7 +105,11 @@ public final class DatasetCommand implements Callable<Integer> {
             m.validation().styles().forEach((style, c) -> {
                 if (!m.train().styles().containsKey(style)) w.printf("  %-24s train %3d  validation %3d%n", style, 0, c.tracks());
             });
-            w.println("licences:   " + m.licenses());
+            StringBuilder lic = new StringBuilder();
+            m.licenses().forEach((id, n) -> lic.append(lic.length() == 0 ? "" : ", ").append(id).append(" (")
+                    .append(n).append(n == 1 ? " track)" : " tracks)"));
+            w.println("licences:   " + lic);
+            for (String c : result.cleaned()) w.println("removed an unfinished dataset folder of an interrupted run: " + c);
             for (String warning : m.warnings()) w.println("warning: " + warning);
         }
         w.flush();

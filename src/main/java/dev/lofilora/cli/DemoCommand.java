@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code lofi demo}: the pipeline on synthesised lofi clips (the embedded default). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them. Re-running resumes.",
+                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them. Re-running with the same settings resumes; a folder holding a demo made with other settings is refused before anything is changed (or started over with --clean).",
                 "",
-                "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error."
+                "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error (also: --out holds a demo made with other settings); 130 interrupted."
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "<dir>", defaultValue = "data/demo",
@@ -46,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--clean",
+            description = "When --out holds a demo made with other settings (another --seed, ...), delete its raw/, metadata/, processed/, final/ and validation/ and start over; without it such a run stops (exit 2) and changes nothing.")
+    boolean clean;
+
     @Mixin
     CommonOptions common;
 
@@ -55,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new dev.lofilora.common.LofiException("--styles and --clips-per-style must be >= 1, --seconds in [5, 600], "
                     + "--unlabelled and --threads >= 0", "see lofi demo --help");
         }
-        DemoConfig config = new DemoConfig(out, styles, clipsPerStyle, seconds, seed, unlabelled, threads, common.config());
+        DemoConfig config = new DemoConfig(out, styles, clipsPerStyle, seconds, seed, unlabelled, threads, common.config(),
+                clean);
         DemoResult r = new Demo(config).run(ConsoleProgress.create(common));
         if (common.json) System.out.println(Json.toString(r));
         else print(r, System.out);

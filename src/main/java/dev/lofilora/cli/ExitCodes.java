@@ -1,6 +1,6 @@
 package dev.lofilora.cli;
 
-/** Exit codes of every command (DESIGN.md §6, docs/cli.md). */
+/** Exit codes of every command (docs/cli.md "Exit codes"). */
 public final class ExitCodes {
     /** All good. */
     public static final int OK = 0;
@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** An internal error (a bug or an environment failure). */
     public static final int INTERNAL = 3;
+    /** Stopped by Ctrl-C (SIGINT: 128 + 2, set by the JVM); temporary files are removed, finished outputs kept. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {}
 }

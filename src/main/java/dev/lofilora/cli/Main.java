@@ -1,5 +1,6 @@
 package dev.lofilora.cli;
 
+import dev.lofilora.common.Interruption;
 import dev.lofilora.common.LofiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,11 +11,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lofi",
         mixinStandardHelpOptions = true,
-        version = "lofi-lora 0.1.0",
+        version = Main.VERSION,
         description = {
                 "From a folder of licensed lofi tracks to a trained ACE-Step v1 LoRA.",
                 "",
-                "Exit codes: 0 all good; 1 some items failed (see the report); 2 usage or configuration error; 3 internal error."
+                "Exit codes: 0 all good; 1 some items failed (see the report); 2 usage or configuration error; 3 internal error; 130 interrupted (Ctrl-C: temporary files are removed, finished outputs kept)."
         },
         subcommands = {
                 CommandLine.HelpCommand.class,
@@ -29,8 +30,11 @@ import picocli.CommandLine.Command;
                 ListenCommand.class,
                 ValidateCommand.class,
                 ConvertCheckpointCommand.class,
+                SourcesCommand.class,
         })
 public final class Main implements Runnable {
+    static final String VERSION = "lofi-lora 0.1.0";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +44,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // Ctrl-C (exit 130) and kill (143) run this hook: it removes temporary files and says what was kept.
+        Interruption.install(System.err);
+        int code = execute(args);
+        Interruption.finished();
+        System.exit(code);
     }
 
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
@@ -52,14 +60,15 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof LofiException) {
+            if (ex instanceof LofiException le && !le.internal()) {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return ExitCodes.USAGE;
             }
-            cmd.getErr().println("internal error: " + ex);
+            cmd.getErr().println("internal error: " + (ex instanceof LofiException ? ex.getMessage() : ex));
             ex.printStackTrace(cmd.getErr());
             return ExitCodes.INTERNAL;
         });
+        CommandRun.decorate(cli, VERSION);
         return cli;
     }
 }

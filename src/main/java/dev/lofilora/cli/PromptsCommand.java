@@ -49,6 +49,9 @@ public final class PromptsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (threads < 0) {
+            throw new dev.lofilora.common.LofiException("--threads must be 0 (all cores) or more, not " + threads, "");
+        }
         StylePresets presets = StylePresets.load(common.config());
         PromptsConfig config = PromptsConfig.of(processedDir, metadata)
                 .withSeed(seed)
@@ -69,6 +72,8 @@ public final class PromptsCommand implements Callable<Integer> {
                 r.guessedTracks().forEach(k -> w.println("  " + k));
             }
             w.println("wrote " + r.styleMapping() + " and " + r.variantsFile());
+            for (String c : r.cleaned()) w.println("removed a temporary file left by an interrupted run: " + c);
+            for (String warning : r.warnings()) w.println("note: " + warning);
         }
         w.flush();
         return ExitCodes.OK;

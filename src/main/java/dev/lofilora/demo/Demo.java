@@ -72,6 +72,7 @@ public final class Demo {
     private List<DemoResult.Clip> synthesise(ProgressListener progress) throws IOException {
         StylePresets presets = StylePresets.load(config.config());
         List<StylePreset> chosen = pickStyles(presets.all());
+        new DemoFolder(config).prepare(expectedClips(chosen)); // before anything is written
         LofiSynth synth = new LofiSynth();
         List<DemoResult.Clip> clips = new ArrayList<>();
         ObjectNode sources = Json.MAPPER.createObjectNode();
@@ -83,7 +84,7 @@ public final class Demo {
         for (StylePreset preset : chosen) {
             for (int k = 0; k < config.clipsPerStyle(); k++, index++) {
                 long seed = config.seed() * 1000 + index;
-                String name = String.format(Locale.ROOT, "demo_%02d_%s", index + 1, preset.id());
+                String name = clipName(index, preset);
                 Path file = config.rawDir().resolve("own").resolve(name + ".wav");
                 PresetSynth.Choice choice = PresetSynth.choose(preset, seed);
                 if (!Files.exists(file)) {
@@ -110,6 +111,19 @@ public final class Demo {
         progress.finish();
         Json.write(config.metadataDir().resolve("sources.json"), sources);
         return clips;
+    }
+
+    private static String clipName(int index, StylePreset preset) {
+        return String.format(Locale.ROOT, "demo_%02d_%s", index + 1, preset.id());
+    }
+
+    private List<String> expectedClips(List<StylePreset> chosen) {
+        List<String> names = new ArrayList<>();
+        int index = 0;
+        for (StylePreset preset : chosen) {
+            for (int k = 0; k < config.clipsPerStyle(); k++, index++) names.add(clipName(index, preset));
+        }
+        return names;
     }
 
     /** {@code styles} distinct presets, chosen deterministically from the seed. */

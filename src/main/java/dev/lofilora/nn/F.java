@@ -14,6 +14,13 @@ import org.bytedeco.pytorch.global.torch;
 public final class F {
     private F() {}
 
+    static {
+        // NNPACK is one of libtorch's CPU convolution back-ends; on CPUs it does not support, libtorch logs "Could not
+        // initialize NNPACK! Reason: Unsupported hardware." at every convolution. The default back-end (oneDNN or
+        // the native one) is used anyway, so turn it off before the first convolution: same results, no warnings.
+        torch.globalContext().setUserEnabledNNPACK(false);
+    }
+
     public static TensorOptional opt(Tensor t) {
         return t == null ? new TensorOptional() : new TensorOptional(t);
     }

@@ -41,6 +41,15 @@ class DatasetCommandTest {
     }
 
     @Test
+    void theTextSummaryHasNoJavaMapFormatting() throws Exception {
+        DatasetFixtures.library(tmp.resolve("processed"), tmp.resolve("metadata"), new String[] {"chillhop"}, new int[] {4});
+        CliRun r = build();
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("licences:   CC-BY-4.0 (4 tracks)"), r.out());
+        assertFalse(r.out().contains("{") || r.out().contains("=4"), r.out());
+    }
+
+    @Test
     void checkExitsZeroWhenSoundAndOneListingEachProblem() throws Exception {
         DatasetFixtures.library(tmp.resolve("processed"), tmp.resolve("metadata"), new String[] {"chillhop"}, new int[] {5});
         assertEquals(0, build("--copy-audio").exit());

@@ -99,6 +99,40 @@ class ProcessCommandTest {
     }
 
     @Test
+    void progressOnAStderrThatIsNotATerminalIsWholeLinesWithoutCarriageReturns() throws Exception {
+        assertFalse(ConsoleProgress.stderrIsTerminal(), "surefire's stderr is a pipe");
+        Path raw = Files.createDirectories(root.resolve("raw"));
+        Fixtures.write(raw.resolve("a.flac"), Fixtures.music(44100, 6, 1), AudioEncoder.Format.FLAC_16);
+        Fixtures.sources(root.resolve("meta/sources.json"), List.of(Fixtures.entry("a.flac")));
+        List<String> a = new java.util.ArrayList<>(List.of(args()));
+        a.remove("--no-progress");
+        assertEquals(0, lofi(a.toArray(String[]::new)), err.toString());
+        String log = err.toString();
+        assertFalse(log.contains("\r"), "no carriage return in a log: " + log.replace("\r", "<CR>"));
+        assertTrue(log.contains("process: 1 item\n") && log.contains("process: done, 1/1 in "), log);
+    }
+
+    @Test
+    void theMostImportantReasonComesFirstInTheTable() throws Exception {
+        // a truncated FLAC that is also an MP3 transcode: "looks truncated" matters more than the bandwidth note
+        Path raw = Files.createDirectories(root.resolve("raw"));
+        Path mp3 = root.resolve("x.mp3");
+        AudioEncoder.write(mp3, Fixtures.music(44100, 12, 4), AudioEncoder.Format.MP3, 128_000, Map.of());
+        Path whole = Fixtures.write(root.resolve("whole.flac"), dev.lofilora.audio.io.AudioDecoder.decode(mp3),
+                AudioEncoder.Format.FLAC_16);
+        byte[] b = Files.readAllBytes(whole);
+        Files.write(raw.resolve("half.flac"), java.util.Arrays.copyOf(b, b.length / 2));
+        Fixtures.sources(root.resolve("meta/sources.json"), List.of(Fixtures.entry("half.flac")));
+        assertEquals(0, lofi(args()));
+        String table = out.toString();
+        String row = table.lines().filter(l -> l.startsWith("half ")).findFirst().orElseThrow();
+        assertTrue(row.endsWith("decoder: looks truncated"), table);
+        String next = table.lines().dropWhile(l -> !l.startsWith("half ")).skip(1).findFirst().orElseThrow();
+        assertTrue(next.contains("it looks truncated"), table);
+        assertTrue(table.contains("time: "), "the time summary ends the table: " + table);
+    }
+
+    @Test
     void helpShowsTheDefaults() {
         assertEquals(0, lofi("process", "--help"));
         String help = out.toString();

@@ -24,6 +24,16 @@ class PromptsCommandTest {
     }
 
     @Test
+    void negativeThreadsAreRefusedAsByProcess() throws Exception {
+        tracks("sleep_lofi");
+        CliRun r = CliRun.of("prompts", tmp.resolve("processed").toString(), "--metadata", tmp.resolve("metadata").toString(),
+                "--threads", "-1", "--no-progress");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--threads must be 0 (all cores) or more, not -1"), r.err());
+        assertFalse(Files.exists(tmp.resolve("processed/lofi/t0_prompt.txt")));
+    }
+
+    @Test
     void writesPromptsAndReportsJson() throws Exception {
         tracks("sleep_lofi");
         CliRun r = CliRun.of("prompts", tmp.resolve("processed").toString(), "--metadata", tmp.resolve("metadata").toString(),

@@ -12,8 +12,13 @@ record OnsetEnvelope(double[] values, double hopSeconds) {
     /** Log compression constant: large enough that quiet hats and ghost notes still register. */
     private static final double GAMMA = 100;
 
+    /** The STFT window length at {@code sampleRate} (~43 ms); an onset at frame t lies near t·hop + window/2. */
+    static int windowSize(int sampleRate) {
+        return Integer.highestOneBit(Math.max(64, (int) (0.046 * sampleRate)));
+    }
+
     static OnsetEnvelope compute(float[] x, int sampleRate) {
-        int n = Integer.highestOneBit(Math.max(64, (int) (0.046 * sampleRate)));   // ~43 ms window
+        int n = windowSize(sampleRate);   // ~43 ms window
         int hop = n / 4;                                                          // ~10.7 ms
         int bins = n / 2 + 1;
         int frames = x.length < n ? 0 : 1 + (x.length - n) / hop;

@@ -312,7 +312,7 @@ public final class AudioDecoder {
             }
             ensureOut(n + 64);
             int got = swr_convert(swr, outPtrs, outCap, f.extended_data(), n);
-            if (got < 0) throw new LofiException(file, "sample conversion failed: " + Ffmpeg.error(got), "report this file");
+            if (got < 0) throw LofiException.internal(file, "sample conversion failed: " + Ffmpeg.error(got), "report this file", null);
             append(got);
         }
 

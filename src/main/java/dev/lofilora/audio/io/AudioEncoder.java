@@ -78,22 +78,31 @@ public final class AudioEncoder {
 
     /** Encodes {@code audio} as {@code format} into {@code target}, atomically. */
     public static void write(Path target, AudioBuffer audio, Format format) throws IOException {
+        write(target, audio, format, format.bitRate, java.util.Map.of());
+    }
+
+    /**
+     * Encodes {@code audio} as {@code format} at {@code bitRate} bit/s (lossy formats; ignored by lossless ones) with
+     * container tags such as {@code title} and {@code artist}, atomically. The temporary file is made by
+     * {@link AtomicFiles#newTempFile} (default permissions, removed on Ctrl-C).
+     */
+    public static void write(Path target, AudioBuffer audio, Format format, long bitRate,
+                             java.util.Map<String, String> tags) throws IOException {
         Ffmpeg.init();
         Ffmpeg.clearLog();
         Path abs = target.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = AtomicFiles.newTempFile(abs);
         boolean done = false;
         try (PointerScope scope = new PointerScope()) {
-            encode(tmp, audio, format);
+            encode(tmp, audio, format, bitRate, tags);
             AtomicFiles.moveIntoPlace(tmp, abs);
             done = true;
         } finally {
-            if (!done) Files.deleteIfExists(tmp);
+            if (!done) AtomicFiles.discard(tmp);
         }
     }
 
-    private static void encode(Path out, AudioBuffer audio, Format f) {
+    private static void encode(Path out, AudioBuffer audio, Format f, long bitRate, java.util.Map<String, String> tags) {
         AVFormatContext oc = new AVFormatContext(null);
         AVCodecContext c = null;
         AVFrame frame = null;
@@ -115,7 +124,7 @@ public final class AudioEncoder {
             c.sample_fmt(f.sampleFormat);
             av_channel_layout_default(c.ch_layout(), ch);
             c.time_base(av_make_q(1, audio.sampleRate()));
-            if (f.bitRate > 0) c.bit_rate(f.bitRate);
+            if (f.bitRate > 0 && bitRate > 0) c.bit_rate(bitRate);
             if (f.bits == 24) c.bits_per_raw_sample(24);
             if (f.experimental) c.strict_std_compliance(FF_COMPLIANCE_EXPERIMENTAL);
             if (f == Format.OGG_VORBIS) {
@@ -133,6 +142,14 @@ public final class AudioEncoder {
             pb = new AVIOContext(null);
             check(out, avio_open(pb, new BytePointer("file:" + out, StandardCharsets.UTF_8), AVIO_FLAG_WRITE), "cannot open for writing");
             oc.pb(pb);
+            if (!tags.isEmpty()) {
+                org.bytedeco.ffmpeg.avutil.AVDictionary md = new org.bytedeco.ffmpeg.avutil.AVDictionary(null);
+                for (var t : tags.entrySet()) {
+                    av_dict_set(md, new BytePointer(t.getKey(), StandardCharsets.UTF_8),
+                            new BytePointer(t.getValue(), StandardCharsets.UTF_8), 0);
+                }
+                oc.metadata(md); // freed with the context
+            }
             check(out, avformat_write_header(oc, (PointerPointer<?>) null), "cannot write the header");
 
             int frameSize = c.frame_size() > 0 ? c.frame_size() : 4096;

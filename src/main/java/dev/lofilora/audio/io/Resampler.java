@@ -107,8 +107,8 @@ public final class Resampler {
                 s = allocate(ch, in.sampleRate(), outRate);
                 configure(s);
                 int r = swr_init(s);
-                if (r < 0) throw new LofiException("cannot start the resampler (" + engine() + "): " + Ffmpeg.error(r),
-                        "report this with the FFmpeg build in use");
+                if (r < 0) throw LofiException.internal(null, "cannot start the resampler (" + engine() + "): " + Ffmpeg.error(r),
+                        "report this with the FFmpeg build in use", null);
                 int outCap = (int) Math.ceil(CHUNK * (double) outRate / in.sampleRate()) + 1024;
                 FloatPointer[] inBuf = new FloatPointer[ch];
                 FloatPointer[] outBuf = new FloatPointer[ch];
@@ -147,7 +147,7 @@ public final class Resampler {
     }
 
     private static int copyOut(FloatPointer[] src, int got, float[][] out, int written) {
-        if (got < 0) throw new LofiException("resampling failed: " + Ffmpeg.error(got), "report this");
+        if (got < 0) throw LofiException.internal(null, "resampling failed: " + Ffmpeg.error(got), "report this", null);
         int n = Math.min(got, out[0].length - written); // anything past round(N·out/in) is filter ringing; drop it
         for (int c = 0; c < out.length; c++) src[c].position(0).get(out[c], written, n);
         return written + n;
@@ -176,7 +176,7 @@ public final class Resampler {
             Ffmpeg.defaultLayout(layout, channels);
             SwrContext s = new SwrContext(null);
             int r = swr_alloc_set_opts2(s, layout, AV_SAMPLE_FMT_FLTP, outRate, layout, AV_SAMPLE_FMT_FLTP, inRate, 0, null);
-            if (r < 0) throw new LofiException("cannot set up the resampler: " + Ffmpeg.error(r), "report this");
+            if (r < 0) throw LofiException.internal(null, "cannot set up the resampler: " + Ffmpeg.error(r), "report this", null);
             return s;
         } finally {
             av_channel_layout_uninit(layout);

@@ -70,7 +70,7 @@ public final class QualityChecks {
         double r = channels >= 2 ? StereoCorrelation.pearson(stats[0], stats[1]) : Double.NaN;
         out.add(mono(channels, r));
         out.add(phase(channels, r));
-        out.add(bandwidth(clean));
+        out.add(bandwidth(clean, pcmBits > 0));
         out.add(bitDepth(clean, pcmBits));
         return out;
     }
@@ -164,21 +164,44 @@ public final class QualityChecks {
                 : fmt("L/R correlation %.4f: channels largely out of phase, content cancels in mono", r));
     }
 
-    private CheckResult bandwidth(AudioBuffer audio) {
-        double hz = Bandwidth.cutoffHz(audio, t.bandwidthDropDb(), t.silenceThresholdDbfs());
+    /**
+     * Bandwidth and the shape of the spectrum's upper edge ({@link Bandwidth}): an encoder's brick-wall cutoff under
+     * {@code bandwidthFailHz} fails (a lossy transcode, or low-rate material upsampled), under {@code bandwidthWarnHz}
+     * warns (a lossy source); a gentle roll-off passes whatever its frequency, with a note (a muffled master is the
+     * lofi sound, not a defect).
+     */
+    private CheckResult bandwidth(AudioBuffer audio, boolean losslessSource) {
+        Bandwidth.Analysis a = Bandwidth.analyse(audio, t.bandwidthDropDb(), t.silenceThresholdDbfs());
+        double hz = a.cutoffHz();
         if (Double.isNaN(hz)) return new CheckResult(BANDWIDTH, Verdict.PASS, 0, "Hz", "no sound to analyse: not applicable");
         String base = fmt("content up to %.0f Hz (%.0f dB under the 2-10 kHz level; sample rate %d Hz)", hz,
                 t.bandwidthDropDb(), audio.sampleRate());
-        if (hz < t.bandwidthFailHz()) {
-            return new CheckResult(BANDWIDTH, Verdict.FAIL, hz, "Hz", base + ": lossy transcode or upsampled low-rate material");
+        Spectrum sp = a.spectrum();
+        if (audio.sampleRate() >= t.upsampledSourceRateHz()
+                && (hz <= t.upsampledCutoffHz() || a.brickWall() && a.edgeHz() <= t.upsampledCutoffHz())) {
+            return new CheckResult(BANDWIDTH, Verdict.WARN, hz, "Hz", base
+                    + ": a high-rate file with 44.1/48 kHz content (upsampled)", sp);
+        }
+        if (a.brickWall()) {
+            String edge = fmt("%s; brick-wall cutoff at %.0f Hz (the level drops %.0f dB within %.0f Hz, as an encoder's "
+                    + "low-pass does)", base, a.edgeHz(), a.edgeDb(), 2 * Bandwidth.EDGE_GAP_HZ);
+            String what = losslessSource ? "lossy (MP3/AAC) content in a lossless file: a transcode, or low-rate "
+                    + "material upsampled" : "a low-bit-rate lossy source";
+            if (a.edgeHz() < t.bandwidthFailHz()) {
+                return new CheckResult(BANDWIDTH, Verdict.FAIL, hz, "Hz", edge + ": " + what + "; if the file is right "
+                        + "as it is, set bandwidthFailHz in quality_checks.json below " + fmt("%.0f", a.edgeHz()), sp);
+            }
+            if (a.edgeHz() < t.bandwidthWarnHz()) {
+                return new CheckResult(BANDWIDTH, Verdict.WARN, hz, "Hz", edge + ": " + what + "; bandwidthWarnHz in "
+                        + "quality_checks.json sets where this warning starts", sp);
+            }
+            return new CheckResult(BANDWIDTH, Verdict.PASS, hz, "Hz", edge + ": a high-bit-rate lossy encode", sp);
         }
         if (hz < t.bandwidthWarnHz()) {
-            return new CheckResult(BANDWIDTH, Verdict.WARN, hz, "Hz", base + ": probably a lossy (MP3/AAC) source");
+            return new CheckResult(BANDWIDTH, Verdict.PASS, hz, "Hz", base + "; a gentle roll-off, no encoder cutoff: "
+                    + "a deliberately muffled master (the lofi sound), accepted", sp);
         }
-        if (audio.sampleRate() >= t.upsampledSourceRateHz() && hz <= t.upsampledCutoffHz()) {
-            return new CheckResult(BANDWIDTH, Verdict.WARN, hz, "Hz", base + ": a high-rate file with 44.1/48 kHz content (upsampled)");
-        }
-        return new CheckResult(BANDWIDTH, Verdict.PASS, hz, "Hz", base);
+        return new CheckResult(BANDWIDTH, Verdict.PASS, hz, "Hz", base, sp);
     }
 
     private CheckResult bitDepth(AudioBuffer audio, int pcmBits) {

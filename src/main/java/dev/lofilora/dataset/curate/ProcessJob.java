@@ -3,9 +3,13 @@ package dev.lofilora.dataset.curate;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.audio.io.Resampler;
 import dev.lofilora.audio.qc.QualityChecks;
+import dev.lofilora.common.FolderLock;
+import dev.lofilora.common.Interruption;
 import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
+import dev.lofilora.common.StaleFiles;
+import dev.lofilora.common.Writable;
 import dev.lofilora.dataset.sources.LicensePolicy;
 import dev.lofilora.dataset.sources.SourcesFile;
 
@@ -17,10 +21,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code lofi process}: takes every track listed in sources.json from the raw folder to a loudness-normalised
@@ -41,8 +42,10 @@ import java.util.stream.Stream;
  * one JSON per track, written atomically after each file, so an interrupted run resumes). The raw folder is only
  * read. A bad file gets a status and reasons in the report; the run goes on.
  *
- * <p>Throws {@link LofiException} (exit code 2) only for problems with the run as a whole: a missing raw folder, a
- * missing or invalid sources.json.
+ * <p>Nothing outside {@code --out} is ever removed, and inside it only files the resume state proves this tool
+ * wrote ({@link OutputKeeper}); every removal is reported. Throws {@link LofiException} (exit code 2) only for
+ * problems with the run as a whole: a missing raw folder, a missing or invalid sources.json, an output or metadata
+ * folder that cannot be written, a metadata folder in use by another run.
  */
 public final class ProcessJob {
     /** Changes whenever the pipeline changes what it writes; part of the config hash, so old outputs are redone. */
@@ -64,10 +67,14 @@ public final class ProcessJob {
         this.opener = opener;
     }
 
-    /** One unit of work: a sources.json entry, or a raw file nobody listed. */
-    private record Item(SourcesFile.Entry entry, String unlistedFile) {}
-
-    /** Runs the job, writes the report, and returns it. Progress: one stage "process", one unit per file. */
+    /**
+     * Runs the job, writes the reports (JSON and HTML), and returns the result. Progress: one stage "process", one
+     * unit per file.
+     *
+     * <p>Before any work: the raw folder, sources.json, and that {@code --out} and {@code --metadata} can be written
+     * are checked; the metadata folder is locked ({@link FolderLock}: a second run on it stops with a message naming
+     * this one); temporary files a killed run left in either folder are removed (listed in {@code cleaned}).
+     */
     public ProcessResult run(ProgressListener progress) throws IOException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -76,33 +83,51 @@ public final class ProcessJob {
             throw new LofiException(raw, "is not a folder", "pass the folder that holds your source audio (e.g. data/raw)");
         }
         SourcesFile sources = SourcesFile.load(config.sourcesFile());
-        List<Item> items = new ArrayList<>();
-        for (SourcesFile.Entry e : sources.entries()) items.add(new Item(e, null));
-        for (String f : unlistedAudioFiles(raw, sources, config.outDir())) items.add(new Item(null, f));
+        Writable.require(config.outDir(), "--out");
+        Writable.require(config.metadataDir(), "--metadata");
+        try (FolderLock lock = FolderLock.acquire(config.metadataDir(), "lofi process " + raw + " --out " + config.outDir()
+                + (config.splitLong() ? " --split-long" : ""))) {
+            List<String> cleaned = new ArrayList<>();
+            for (Path p : StaleFiles.clean(config.outDir(), 2)) cleaned.add(p.toString());
+            for (Path p : StaleFiles.clean(config.metadataDir(), 2)) cleaned.add(p.toString());
+            return runLocked(sources, progress, started, t0, cleaned);
+        }
+    }
 
+    private ProcessResult runLocked(SourcesFile sources, ProgressListener progress, Instant started, long t0,
+                                    List<String> cleaned) throws IOException {
+        Path raw = config.rawDir();
+        List<ProcessItems.Item> items = ProcessItems.list(raw, sources, config.outDir());
         ProcessSettings s = config.settings();
         Resampler resampler = Resampler.highQuality();
         String configHash = configHash(s, resampler);
         TrackProcessor processor = new TrackProcessor(s, new QualityChecks(config.qc()), resampler, opener);
+        TrackRecords records = new TrackRecords(config.stateDir(), new OutputKeeper(config.outDir()));
+        LongMixSplitter splitter = config.splitLong() ? new LongMixSplitter(processor, records,
+                ProcessItems.outputNames(sources), s.outputFormat().extension()) : null;
         int threads = Math.max(1, Math.min(s.effectiveThreads(), items.size()));
 
         progress.start("process", items.size());
         List<FileReport> reports = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "lofi-process-" + THREAD_IDS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<FileReport>> futures = new ArrayList<>();
-            for (Item item : items) {
+        try (Interruption.Note note = Interruption.note(() -> finished.get() + " of " + items.size()
+                + " files finished, their outputs kept in " + config.outDir() + " (the next run skips them)")) {
+            List<Future<List<FileReport>>> futures = new ArrayList<>();
+            for (ProcessItems.Item item : items) {
                 futures.add(pool.submit(() -> {
-                    FileReport r = processItem(item, processor, configHash);
-                    progress.advance(1, r.name() != null ? r.name() : r.file());
+                    List<FileReport> r = processItem(item, processor, records, splitter, configHash);
+                    finished.incrementAndGet();
+                    FileReport first = r.get(0);
+                    progress.advance(1, first.name() != null ? first.name() : first.file());
                     return r;
                 }));
             }
-            for (Future<FileReport> f : futures) reports.add(f.get());
+            for (Future<List<FileReport>> f : futures) reports.addAll(f.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -116,129 +141,85 @@ public final class ProcessJob {
         ProcessResult.RunInfo run = new ProcessResult.RunInfo(started.toString(), (System.nanoTime() - t0) / 1e9,
                 raw.toAbsolutePath().toString(), config.outDir().toAbsolutePath().toString(),
                 config.sourcesFile().toAbsolutePath().toString(), config.reportFile().toAbsolutePath().toString(), threads,
-                s, config.qc(), resampler.engine(), AudioDecoder.ffmpegVersion(), LOFI_VERSION, configHash);
-        ProcessResult result = new ProcessResult(run, ProcessResult.Totals.of(reports), reports);
+                s, config.qc(), resampler.engine(), AudioDecoder.ffmpegVersion(), LOFI_VERSION, configHash,
+                config.htmlReportFile().toAbsolutePath().toString(), config.splitLong());
+        ProcessResult result = new ProcessResult(run, ProcessResult.Totals.of(reports), reports, cleaned);
         Json.write(config.reportFile(), result);
+        QcHtmlReport.write(config.htmlReportFile(), result);
         return result;
     }
 
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
-    private FileReport processItem(Item item, TrackProcessor processor, String configHash) {
+    /** The report of one item: one file, or the parts of a long mix cut by {@code --split-long}. */
+    private List<FileReport> processItem(ProcessItems.Item item, TrackProcessor processor, TrackRecords records,
+                                         LongMixSplitter splitter, String configHash) {
         TrackProcessor.Work w = new TrackProcessor.Work();
         Path raw = config.rawDir();
-        if (item.entry == null) {
-            w.file = item.unlistedFile;
-            w.input = raw.resolve(item.unlistedFile).toAbsolutePath().toString();
+        if (item.entry() == null) {
+            w.file = item.unlistedFile();
+            w.input = raw.resolve(item.unlistedFile()).toAbsolutePath().toString();
             w.reject("no licence entry: the file is in the raw folder but not in " + config.sourcesFile().getFileName()
                     + "; add an entry with its licence (docs/sources-schema.md) to process it");
-            return w.toReport();
+            return List.of(w.toReport());
         }
-        var t = item.entry.track();
+        var t = item.entry().track();
         w.file = t.file();
         w.name = t.outputName();
         w.category = t.category();
         w.license = t.license();
-        ProcessState.Entry previous = ProcessState.read(config.stateDir(), w.name);
-        Path out = config.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension())
-                .toAbsolutePath();
+        ProcessState state = ProcessState.read(config.stateDir(), w.name);
+        OutputKeeper keeper = records.keeper();
+        Path out = keeper.outDir().resolve(t.category()).resolve(w.name + config.settings().outputFormat().extension());
+        String rel = keeper.relative(out);
+        List<Removal> removals = new ArrayList<>();
         try {
-            for (String p : item.entry.problems()) w.reject("sources.json tracks[" + item.entry.index() + "] (line "
-                    + item.entry.line() + "): " + p);
+            for (String p : item.entry().problems()) w.reject("sources.json tracks[" + item.entry().index() + "] (line "
+                    + item.entry().line() + "): " + p);
             Optional<String> licence = config.settings().licenses().rejectionReason(t.license());
             licence.ifPresent(w::reject);
-            if (w.status == FileStatus.REJECTED) return finish(w, previous, configHash);
+            if (w.status == FileStatus.REJECTED) return List.of(records.finish(w, state, configHash, rel, removals));
 
-            Path in = raw.resolve(t.file().replace('\\', '/')).normalize();
+            Path in = ProcessItems.input(raw, item.entry());
             w.input = in.toAbsolutePath().toString();
             try {
                 AudioDecoder.checkReadable(in);
             } catch (LofiException e) {
                 if (e.problem().equals("does not exist")) w.reject("file not found: " + in + " (check \"file\" in sources.json)");
                 else w.fail(e.getMessage());
-                return finish(w, previous, configHash);
+                return List.of(records.finish(w, state, configHash, rel, removals));
             }
             try {
                 w.sha256 = processor.sha256(in, w);
             } catch (IOException e) {
                 w.fail(in + ": cannot be read: " + e.getMessage() + " (check the file and the disk)");
-                return finish(w, previous, configHash);
+                return List.of(records.finish(w, state, configHash, rel, removals));
             }
-            if (previous != null && previous.matches(w.sha256, configHash, out)) {
-                return previous.report().asResumed(w.file, w.input, w.license);
+            FileReport resumed = records.resume(state, w, rel, configHash);
+            if (resumed != null) return List.of(resumed);
+            if (splitter != null) {
+                List<FileReport> parts = splitter.split(in, w, state, configHash);
+                if (parts != null) return parts;
             }
+            Removal moved = keeper.clearWay(state, rel);
+            if (moved != null) removals.add(moved);
             processor.process(in, out, w);
         } catch (LofiException e) {
-            w.fail(e.getMessage());
+            if (e.internal()) w.fail("internal error while processing " + w.input + ": " + e.getMessage());
+            else w.fail(e.getMessage());
         } catch (IOException e) {
             w.fail("I/O error: " + e);
         } catch (RuntimeException | OutOfMemoryError e) {
             w.fail("internal error while processing " + w.input + ": " + e);
         }
-        return finish(w, previous, configHash);
-    }
-
-    /**
-     * Records the outcome: an accepted file gets its resume state; a file that is not accepted loses any output an
-     * earlier run wrote for it, so the processed folder only ever holds files that pass today's policy.
-     */
-    private FileReport finish(TrackProcessor.Work w, ProcessState.Entry previous, String configHash) {
-        if (w.name == null) return w.toReport();
-        try {
-            if (w.status.accepted()) {
-                FileReport r = w.toReport();
-                if (previous != null && !previous.output().equals(w.output)) Files.deleteIfExists(Path.of(previous.output()));
-                ProcessState.write(config.stateDir(), w.name, new ProcessState.Entry(w.sha256, configHash, w.output,
-                        w.outputBytes, r));
-                return r;
-            }
-            if (w.output != null) Files.deleteIfExists(Path.of(w.output));
-            if (previous != null) {
-                if (Files.deleteIfExists(Path.of(previous.output()))) {
-                    w.reasons.add("removed the output of an earlier run: " + previous.output());
-                }
-                ProcessState.delete(config.stateDir(), w.name);
-            }
-        } catch (IOException e) {
-            w.warn("could not update the resume state: " + e.getMessage());
-        }
-        return w.toReport();
-    }
-
-    /**
-     * Audio files under {@code raw} (hidden ones and the output folder skipped) that no entry lists, as paths relative
-     * to {@code raw}.
-     */
-    private static List<String> unlistedAudioFiles(Path raw, SourcesFile sources, Path outDir) throws IOException {
-        Path ownOutputs = outDir.toAbsolutePath().normalize(); // should --out lie inside the raw folder
-        Set<String> listed = new HashSet<>();
-        for (SourcesFile.Entry e : sources.entries()) {
-            listed.add(Path.of(e.track().file().replace('\\', '/')).normalize().toString());
-        }
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(raw)) {
-            walk.filter(p -> !p.equals(raw))
-                    .filter(p -> !p.toAbsolutePath().normalize().startsWith(ownOutputs))
-                    .filter(p -> !Files.isDirectory(p))
-                    .forEach(p -> {
-                        Path rel = raw.relativize(p);
-                        for (Path part : rel) if (part.toString().startsWith(".")) return;
-                        String name = p.getFileName().toString();
-                        int dot = name.lastIndexOf('.');
-                        if (dot < 0 || !AUDIO_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) return;
-                        String r = rel.normalize().toString();
-                        if (!listed.contains(r)) out.add(r);
-                    });
-        }
-        out.sort(String::compareTo);
-        return out;
+        return List.of(records.finish(w, state, configHash, rel, removals));
     }
 
     /**
      * Hash of everything that changes an output: the pipeline version, the settings (threads and licences do not
      * change a written file; licences are checked on every run anyway), the QC thresholds and the resampler.
      */
-    private String configHash(ProcessSettings s, Resampler resampler) {
+    String configHash(ProcessSettings s, Resampler resampler) {
         String canonical = PIPELINE_VERSION + "\n" + Json.toString(s.withThreads(0).withLicenses(LicensePolicy.defaults()))
                 + "\n" + Json.toString(config.qc()) + "\n" + resampler.engine();
         try {

@@ -9,11 +9,14 @@ import java.util.List;
  *
  * @param run    how the run was configured and what ran
  * @param totals counts per status
- * @param files  one report per file, in sources.json order, then the files found without an entry
+ * @param files  one report per file, in sources.json order (the parts of a split mix in order), then the files
+ *               found without an entry
+ * @param cleaned temporary files and unfinished folders of an interrupted earlier run that were removed on start
  */
-public record ProcessResult(RunInfo run, Totals totals, List<FileReport> files) {
+public record ProcessResult(RunInfo run, Totals totals, List<FileReport> files, List<String> cleaned) {
     public ProcessResult {
         files = List.copyOf(files);
+        cleaned = cleaned == null ? List.of() : List.copyOf(cleaned);
     }
 
     /**
@@ -30,16 +33,24 @@ public record ProcessResult(RunInfo run, Totals totals, List<FileReport> files) 
      * @param ffmpeg      FFmpeg's version and libswresample/libavcodec versions
      * @param lofiVersion this program's version
      * @param configHash  hash of everything that changes an output (resume compares it)
+     * @param htmlReport  where the readable report ({@code qc_report.html}) is written
+     * @param splitLong   whether long tracks were cut into parts ({@code --split-long})
      */
     public record RunInfo(String startedAt, double seconds, String rawDir, String outDir, String sourcesFile,
                           String report, int threads, ProcessSettings settings, QcThresholds qc, String resampler,
-                          String ffmpeg, String lofiVersion, String configHash) {}
+                          String ffmpeg, String lofiVersion, String configHash, String htmlReport, boolean splitLong) {}
 
-    /** Counts of files per status; {@code resumed} counts ok/warn files kept from an earlier run. */
-    public record Totals(int files, int ok, int warn, int rejected, int error, int resumed) {
+    /**
+     * Counts of files per status; {@code resumed} counts ok/warn files kept from an earlier run; {@code removed}
+     * counts files deleted or moved aside (each listed in its file's {@code removed}).
+     */
+    public record Totals(int files, int ok, int warn, int rejected, int error, int resumed, int removed) {
         static Totals of(List<FileReport> files) {
-            int ok = 0, warn = 0, rej = 0, err = 0, res = 0;
+            int ok = 0, warn = 0, rej = 0, err = 0, res = 0, removed = 0;
             for (FileReport f : files) {
+                if (f.removed() != null) {
+                    for (Removal r : f.removed()) if (!r.action().equals(Removal.KEPT)) removed++;
+                }
                 switch (f.status()) {
                     case OK -> ok++;
                     case WARN -> warn++;
@@ -48,7 +59,7 @@ public record ProcessResult(RunInfo run, Totals totals, List<FileReport> files) 
                 }
                 if (f.resumed()) res++;
             }
-            return new Totals(files.size(), ok, warn, rej, err, res);
+            return new Totals(files.size(), ok, warn, rej, err, res, removed);
         }
     }
 

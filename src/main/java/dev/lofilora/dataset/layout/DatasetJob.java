@@ -1,7 +1,11 @@
 package dev.lofilora.dataset.layout;
 
 import dev.lofilora.audio.io.WavFile;
+import dev.lofilora.common.FolderLock;
+import dev.lofilora.common.Interruption;
 import dev.lofilora.common.Json;
+import dev.lofilora.common.StaleFiles;
+import dev.lofilora.common.Writable;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
 import dev.lofilora.dataset.hf.AceStepRow;
@@ -46,6 +50,7 @@ public final class DatasetJob {
 
     private final DatasetConfig config;
     private final ProgressListener progress;
+    private List<String> sourceWarnings = List.of();
 
     public DatasetJob(DatasetConfig config, ProgressListener progress) {
         this.config = config;
@@ -59,6 +64,19 @@ public final class DatasetJob {
         checkOptions();
         Path out = config.outDir().toAbsolutePath().normalize();
         Path val = config.validationDir().toAbsolutePath().normalize();
+        // Before any work: both folders' parents must be writable (the dataset is built beside them).
+        Writable.require(out.getParent(), "--out");
+        Writable.require(val.getParent(), "--validation");
+        try (FolderLock lock = FolderLock.acquire(config.metadataDir(), "lofi dataset " + config.processedDir()
+                + " --out " + config.outDir() + " --validation " + config.validationDir())) {
+            List<String> cleaned = new ArrayList<>();
+            for (Path p : StaleFiles.cleanSiblings(out)) cleaned.add(p.toString());
+            for (Path p : StaleFiles.cleanSiblings(val)) cleaned.add(p.toString());
+            return build(out, val, cleaned);
+        }
+    }
+
+    private DatasetResult build(Path out, Path val, List<String> cleaned) throws IOException {
         List<Item> items = validateInput();
         SplitPlan plan = new StratifiedSplitter().split(items.stream().map(i ->
                 new SplitItem(i.track().key(), i.style(), i.track().source().artist())).toList(),
@@ -67,16 +85,23 @@ public final class DatasetJob {
         Set<String> valKeys = new HashSet<>(plan.validation());
         List<Item> trainItems = items.stream().filter(i -> !valKeys.contains(i.track().key())).toList();
         List<Item> valItems = items.stream().filter(i -> valKeys.contains(i.track().key())).toList();
-        List<String> warnings = new ArrayList<>(plan.warnings());
+        List<String> warnings = new ArrayList<>(sourceWarnings);
+        warnings.addAll(plan.warnings());
         if (valItems.isEmpty()) {
             warnings.add("the validation split is empty: no style has 2 or more tracks (add tracks or styles)");
         }
+        String small = SplitSizeWarning.check(items.stream().map(Item::style).toList(),
+                valItems.stream().map(Item::style).toList(), config.split());
+        if (small != null) warnings.add(small);
         DatasetManifest manifest = manifest(out, val, trainItems, valItems, warnings);
 
         Path stageOut = stagingSibling(out);
         Path stageVal = stagingSibling(val);
+        Interruption.trackDir(stageOut);
+        Interruption.trackDir(stageVal);
         boolean done = false;
-        try {
+        try (Interruption.Note note = Interruption.note(() -> "the dataset in " + out + " and " + val
+                + " was not replaced (an interrupted build changes nothing)")) {
             progress.start("dataset", items.size());
             String placement = writeSide(stageOut, out, trainItems, config.repeat());
             String placementVal = writeSide(stageVal, val, valItems, 1);
@@ -93,8 +118,10 @@ public final class DatasetJob {
                 deleteTree(stageOut);
                 deleteTree(stageVal);
             }
+            Interruption.untrackDir(stageOut);
+            Interruption.untrackDir(stageVal);
         }
-        return new DatasetResult(out, val, manifest);
+        return new DatasetResult(out, val, manifest, cleaned);
     }
 
     private void checkOptions() {
@@ -133,6 +160,7 @@ public final class DatasetJob {
     /** Reads and checks every input; throws one LofiException listing all problems. */
     private List<Item> validateInput() {
         SourcesIndex sources = SourcesIndex.read(config.metadataDir().resolve("sources.json"));
+        sourceWarnings = sources.warnings();
         List<ProcessedTrack> tracks = ProcessedFolder.scan(config.processedDir(), sources);
         Map<String, StyleAssignment> mapping = StyleMappingFile
                 .readIfPresent(config.metadataDir().resolve(StyleMappingFile.NAME)).orElse(Map.of());
@@ -272,14 +300,22 @@ public final class DatasetJob {
                 m.train(), m.validation(), m.licenses(), m.warnings(), m.tracks());
     }
 
+    /**
+     * A hidden sibling named for this process ({@code .final.lofi-partial-<pid>-<random>}), so a later run can tell
+     * the debris of a killed build ({@link StaleFiles}) from a build still running.
+     */
     private static Path stagingSibling(Path dir) {
-        return dir.resolveSibling("." + dir.getFileName() + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
+        return dir.resolveSibling("." + dir.getFileName() + ".lofi-partial-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Renames {@code stage} to {@code target}, replacing an earlier dataset there. */
     private static void swapIntoPlace(Path stage, Path target) throws IOException {
         if (Files.exists(target)) {
-            Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
+            Path old = target.resolveSibling("." + target.getFileName() + ".lofi-old-" + ProcessHandle.current().pid()
+                    + "-" + UUID.randomUUID().toString().substring(0, 8));
+            // Not registered for deletion: stopped between the two renames, the earlier dataset survives as `old`,
+            // and the next run renames it back (StaleFiles.cleanSiblings).
             Files.move(target, old);
             Files.move(stage, target);
             deleteTree(old);
@@ -290,9 +326,6 @@ public final class DatasetJob {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
-        }
+        StaleFiles.deleteTree(dir);
     }
 }

@@ -43,7 +43,10 @@ public final class ProcessedFolder {
             }
             var source = sources.get(key);
             if (source.isEmpty()) {
-                problems.add(f, "has no entry in " + sources.file() + " (no entry's output name is \"" + key + "\")");
+                String rejected = sources.rejection(key);
+                problems.add(f, "has no entry in " + sources.file() + (rejected != null
+                        ? " (the entry for \"" + key + "\" is rejected: " + rejected + ")"
+                        : " (no entry's output name is \"" + key + "\")"));
                 continue;
             }
             Path parent = f.getParent();
@@ -56,7 +59,10 @@ public final class ProcessedFolder {
         return tracks;
     }
 
-    /** Audio files at depth 1 and 2, sorted by path; hidden and temporary files are skipped. */
+    /**
+     * Audio files at depth 1 and 2, sorted by path; hidden files and folders (temporary files, the
+     * {@code .lofi-kept/} folder where {@code process} moves files out of an output's way) are skipped.
+     */
     static List<Path> audioFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new LofiException(dir, "is not a folder", "pass the processed folder (lofi process writes data/processed)");
@@ -65,6 +71,7 @@ public final class ProcessedFolder {
         try (Stream<Path> s = Files.walk(dir, 2)) {
             files = s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !dir.relativize(p).toString().startsWith("."))
                     .filter(p -> AUDIO_EXTENSIONS.contains(extension(p.getFileName().toString())))
                     .sorted()
                     .toList();

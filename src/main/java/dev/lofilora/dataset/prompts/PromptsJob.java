@@ -5,9 +5,12 @@ import dev.lofilora.audio.analysis.TempoKey;
 import dev.lofilora.audio.analysis.TempoKeyAnalyzer;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.common.AtomicFiles;
+import dev.lofilora.common.FolderLock;
 import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
+import dev.lofilora.common.StaleFiles;
+import dev.lofilora.common.Writable;
 import dev.lofilora.dataset.layout.ProcessedFolder;
 import dev.lofilora.dataset.layout.ProcessedTrack;
 import dev.lofilora.dataset.layout.Problems;
@@ -16,6 +19,8 @@ import dev.lofilora.dataset.presets.StylePreset;
 import dev.lofilora.dataset.presets.StylePresets;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +62,24 @@ public final class PromptsJob {
     }
 
     /** One track's outcome, computed before anything is written. */
-    private record Captioned(ProcessedTrack track, StyleAssignment style, List<String> tags, String lyrics) {}
+    private record Captioned(ProcessedTrack track, StyleAssignment style, List<String> tags, String lyrics,
+                             List<String> notes) {}
 
     public PromptsResult run() throws IOException {
         if (config.variants() < 0) throw new LofiException("--variants " + config.variants() + " is negative", "give 0 or more");
         SourcesIndex sources = SourcesIndex.read(config.metadataDir().resolve("sources.json"));
+        if (Files.isDirectory(config.processedDir())) Writable.require(config.processedDir(), "<processed-dir>");
+        Writable.require(config.metadataDir(), "--metadata");
+        try (FolderLock lock = FolderLock.acquire(config.metadataDir(), "lofi prompts " + config.processedDir())) {
+            List<String> cleaned = new ArrayList<>();
+            for (Path p : StaleFiles.clean(config.processedDir(), 2)) cleaned.add(p.toString());
+            for (Path p : StaleFiles.clean(config.metadataDir(), 1)) cleaned.add(p.toString());
+            return run(sources, cleaned);
+        }
+    }
+
+    private PromptsResult run(SourcesIndex sources, List<String> cleaned) throws IOException {
+        List<String> warnings = new ArrayList<>(sources.warnings());
         List<ProcessedTrack> tracks = ProcessedFolder.scan(config.processedDir(), sources);
         Problems problems = new Problems();
         for (ProcessedTrack t : tracks) {
@@ -83,6 +101,7 @@ public final class PromptsJob {
         List<String> guessed = new ArrayList<>();
         for (Captioned c : captioned) {
             String key = c.track().key();
+            warnings.addAll(c.notes());
             String prompt = PromptFormat.join(c.tags());
             AtomicFiles.writeString(c.track().promptFile(), prompt);
             AtomicFiles.writeString(c.track().lyricsFile(), c.lyrics());
@@ -104,7 +123,7 @@ public final class PromptsJob {
         variantsDoc.put("tracks", variants);
         Json.write(variantsFile, variantsDoc);
         return new PromptsResult(captioned.size(), captioned.size() - guessed.size(), guessed.size(),
-                List.copyOf(guessed), styles, prompts, mappingFile, variantsFile);
+                List.copyOf(guessed), styles, prompts, mappingFile, variantsFile, warnings, cleaned);
     }
 
     /** Analyses (in parallel, one decoded file per thread) and captions every track; problems are collected. */
@@ -170,6 +189,7 @@ public final class PromptsJob {
         if (analysis != null) {
             key = analysis.keyName();
         }
+        List<String> notes = new ArrayList<>();
         if (hasStyle) {
             preset = presets.require(styleId);
             if (analysis != null && Double.isFinite(analysis.bpm())) bpm = PromptFormat.foldIntoRange(preset, analysis.bpm());
@@ -186,7 +206,27 @@ public final class PromptsJob {
         String lyricsSource = t.source().lyrics();
         boolean hasLyrics = lyricsSource != null && !lyricsSource.isBlank();
         String lyrics = hasLyrics ? lyricsSource.strip() : INSTRUMENTAL;
-        return new Captioned(t, assignment, PromptFormat.tags(preset, bpm, key, hasLyrics), lyrics);
+        // Only what the analyser is sure of goes into the caption, and never a tempo that contradicts the style's word.
+        Double promptBpm = bpm;
+        String promptKey = key;
+        if (bpm != null && analysis.bpmConfidence() < PromptFormat.MIN_BPM_CONFIDENCE) {
+            notes.add(t.key() + ": tempo " + Math.round(bpm) + " bpm left out of the prompt (confidence "
+                    + String.format(java.util.Locale.ROOT, "%.2f", analysis.bpmConfidence()) + " < "
+                    + PromptFormat.MIN_BPM_CONFIDENCE + ")");
+            promptBpm = null;
+        } else if (bpm != null && !PromptFormat.consistentTempo(preset, bpm)) {
+            notes.add(t.key() + ": tempo " + Math.round(bpm) + " bpm left out of the prompt (it contradicts the style's \""
+                    + PromptFormat.presetTempoWord(preset) + "\"; the style says " + Math.round(preset.tempoMin()) + "-"
+                    + Math.round(preset.tempoMax()) + " bpm)");
+            promptBpm = null;
+        }
+        if (key != null && analysis.keyConfidence() < PromptFormat.MIN_KEY_CONFIDENCE) {
+            notes.add(t.key() + ": key " + key + " left out of the prompt (confidence "
+                    + String.format(java.util.Locale.ROOT, "%.2f", analysis.keyConfidence()) + " < "
+                    + PromptFormat.MIN_KEY_CONFIDENCE + ")");
+            promptKey = null;
+        }
+        return new Captioned(t, assignment, PromptFormat.tags(preset, promptBpm, promptKey, hasLyrics), lyrics, notes);
     }
 
     private static Double round(Double bpm) { return bpm == null ? null : Math.round(bpm * 10) / 10.0; }

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param prompts       key → the prompt written to its {@code _prompt.txt}
  * @param styleMapping  the style_mapping.json written
  * @param variantsFile  the prompt_variants.json written
+ * @param warnings      sources.json entries left out (rejected as by lofi process), tempo/key readings left out
+ *                      of prompts (unsure, or contradicting the style's tempo word)
+ * @param cleaned       temporary files of an interrupted earlier run that were removed on start
  */
 public record PromptsResult(@JsonProperty("tracks") int tracks, @JsonProperty("from_sources") int fromSources,
                             @JsonProperty("guessed") int guessed,
@@ -26,4 +29,11 @@ public record PromptsResult(@JsonProperty("tracks") int tracks, @JsonProperty("f
                             @JsonProperty("styles") Map<String, Integer> styles,
                             @JsonProperty("prompts") Map<String, String> prompts,
                             @JsonProperty("style_mapping") @JsonSerialize(using = ToStringSerializer.class) Path styleMapping,
-                            @JsonProperty("prompt_variants") @JsonSerialize(using = ToStringSerializer.class) Path variantsFile) {}
+                            @JsonProperty("prompt_variants") @JsonSerialize(using = ToStringSerializer.class) Path variantsFile,
+                            @JsonProperty("warnings") List<String> warnings,
+                            @JsonProperty("cleaned") List<String> cleaned) {
+    public PromptsResult {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        cleaned = cleaned == null ? List.of() : List.copyOf(cleaned);
+    }
+}

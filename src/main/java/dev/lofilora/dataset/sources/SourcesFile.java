@@ -186,7 +186,14 @@ public final class SourcesFile {
                     values.get("tier"), values.get("category"), values.get("style"), values.get("lyrics"),
                     values.get("attribution"));
             if (values.containsKey("name")) {
-                checkPlainName(track.outputName(), where.get("name"), entryName + ".name", errors);
+                // The given name itself, not its sanitised form: an explicit name is the user's key for the track,
+                // so it is refused (with a suggestion) rather than silently rewritten.
+                String given = values.get("name");
+                if (!given.isBlank() && !PLAIN_NAME.matcher(given).matches()) {
+                    errors.add(where.get("name") + entryName + ".name \"" + given + "\" is not a plain file name "
+                            + "(letters A-Z, a-z, digits, '.', '_', '-'; not starting with '.' or '-'), and an explicit "
+                            + "name is never rewritten; use e.g. \"" + suggestName(given) + "\"");
+                }
             }
             raws.add(new Raw(index, line, track));
             index++;
@@ -198,6 +205,13 @@ public final class SourcesFile {
             errors.add(loc + field + " \"" + v + "\" must be a plain folder/file name (letters, digits, '.', '_', '-'; "
                     + "not starting with '.' or '-')");
         }
+    }
+
+    /** An ASCII plain name close to {@code name}: accents dropped, other characters replaced by '_'. */
+    static String suggestName(String name) {
+        String ascii = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        String s = ascii.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[._-]+", "");
+        return s.isEmpty() ? "track" : s;
     }
 
     /** Cross-entry checks: duplicate files, colliding output names, files outside the raw folder. */

@@ -82,7 +82,10 @@ class PromptsJobTest {
         double bpm = PromptFormat.foldIntoRange(hiphop, dusty.bpm());
         String prompt = Files.readString(lofi.resolve("dusty_prompt.txt"));
         assertTrue(prompt.startsWith("lofi hip hop, lofi, hip hop, chill, mellow, rhodes, vinyl crackle, jazzy chords, instrumental, "), prompt);
-        assertTrue(prompt.endsWith(", " + Math.round(bpm) + " bpm, " + dusty.keyName().toLowerCase()), prompt);
+        String tail = (dusty.bpmConfidence() >= PromptFormat.MIN_BPM_CONFIDENCE ? ", " + Math.round(bpm) + " bpm" : "")
+                + (dusty.keyConfidence() >= PromptFormat.MIN_KEY_CONFIDENCE ? ", " + dusty.keyName().toLowerCase() : "");
+        assertTrue(prompt.endsWith("instrumental" + (tail.contains("bpm") ? ", " + PromptFormat.tempoWord(Math.round(bpm)) : "")
+                + tail), prompt);
         assertFalse(prompt.endsWith("\n"));
         assertEquals("[instrumental]", Files.readString(lofi.resolve("dusty_lyrics.txt")));
 
@@ -195,10 +198,12 @@ class PromptsJobTest {
         assertTrue(e.getMessage().contains("stray.wav: has no entry in"), e.getMessage());
 
         Files.delete(processed().resolve("lofi/stray.wav"));
-        var outside = DatasetFixtures.entry("outside", "lofi", null, "a", "CC0-1.0");
+        // A processed track whose only entry escapes the raw folder has no usable entry: the message says why.
+        var outside = DatasetFixtures.entry("dusty", "lofi", null, "a", "CC0-1.0");
         outside.put("file", "../outside.mp3");
         DatasetFixtures.writeSources(metadata(), List.of(outside));
         e = assertThrows(LofiException.class, () -> run(config()));
+        assertTrue(e.getMessage().contains("dusty.wav: has no entry in"), e.getMessage());
         assertTrue(e.getMessage().contains("'../outside.mp3' points outside the raw folder"), e.getMessage());
 
         DatasetFixtures.writeSources(metadata(), List.of());
@@ -206,6 +211,26 @@ class PromptsJobTest {
         e = assertThrows(LofiException.class, () -> run(PromptsConfig.of(empty.getParent(), metadata())));
         assertTrue(e.getMessage().contains("holds no audio files"), e.getMessage());
         assertNothingWritten();
+    }
+
+    @Test
+    void anEscapingEntryThatNoTrackNeedsIsOnlyAWarningAsInProcess() throws Exception {
+        threeTracks();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        entries.add(DatasetFixtures.entry("dusty", "lofi", "lofi_hip_hop", "A", "CC0-1.0"));
+        entries.add(DatasetFixtures.entry("sunny", "lofi", "chillhop", "B", "CC0-1.0"));
+        entries.add(DatasetFixtures.entry("mystery", "lofi", null, "C", "CC0-1.0"));
+        var outside = DatasetFixtures.entry("elsewhere", "lofi", null, "D", "CC0-1.0");
+        outside.put("file", "/abs/elsewhere.mp3");
+        entries.add(outside);
+        var up = DatasetFixtures.entry("upstairs", "lofi", null, "E", "CC0-1.0");
+        up.put("file", "../upstairs.mp3");
+        entries.add(up);
+        DatasetFixtures.writeSources(metadata(), entries);
+        PromptsResult r = run(config().withAnalyse(false));
+        assertEquals(3, r.tracks());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("'/abs/elsewhere.mp3' is an absolute path")), r.warnings().toString());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("'../upstairs.mp3' points outside")), r.warnings().toString());
     }
 
     private void assertNothingWritten() throws Exception {

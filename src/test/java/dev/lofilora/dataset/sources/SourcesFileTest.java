@@ -102,4 +102,14 @@ class SourcesFileTest {
         assertTrue(es.get(5).problems().get(0).contains("points outside the raw folder"), es.get(5).problems().toString());
         assertTrue(es.get(6).problems().get(0).contains("is an absolute path"), es.get(6).problems().toString());
     }
+
+    @Test
+    void anExplicitNameThatIsNotPlainIsRefusedNotSilentlyRewritten() throws IOException {
+        String msg = schemaError("{\"version\": 1, \"tracks\": [" + track("a.mp3", ", \"name\": \"Café del Mar\"") + "]}");
+        assertTrue(msg.contains("tracks[0].name \"Café del Mar\" is not a plain file name"), msg);
+        assertTrue(msg.contains("an explicit name is never rewritten; use e.g. \"Cafe_del_Mar\""), msg);
+        // a default name from the file stem is still derived (nothing was given to rewrite)
+        Path p = write("{\"version\": 1, \"tracks\": [" + track("Café del Mar.mp3", "") + "]}");
+        assertEquals("Caf__del_Mar", SourcesFile.load(p).entries().get(0).track().outputName());
+    }
 }
