@@ -58,41 +58,43 @@ public final class TransformerDenoiser implements Denoiser, AutoCloseable {
         this.model = model;
         this.erg = erg;
         Tensor zeroSpeaker = torch.zeros_like(c.speakerEmbeds());
-        ACEStepTransformer2DModel.Encoded cond = model.encode(c.textStates(), c.textMask(), c.speakerEmbeds(),
-                c.lyricIds(), c.lyricMask(), Capture.NONE);
+        Tensor zeroLyrics = torch.zeros_like(c.lyricIds());
+        ACEStepTransformer2DModel.Encoded cond = encode(Condition.COND, c.textStates(), false, c, c.speakerEmbeds(),
+                c.lyricIds(), List.of());
         condStates.set(cond.hiddenStates());
         mask.set(cond.mask());
-        encodes.add(new EncodeInfo(Condition.COND, false, false, false, false, List.of()));
-
         if (erg.lyric()) {
+            // P(null speaker, weaker text, weaker lyrics): the ERG-tag null text (else zeros) and the real lyrics.
             boolean given = c.nullTextStates() != null;
             Tensor text = given ? c.nullTextStates() : torch.zeros_like(c.textStates());
-            nullStates.set(encodeWithLyricHooks(Condition.NULL, text, c, zeroSpeaker, c.lyricIds(), !given, given));
+            nullStates.set(encode(Condition.NULL, text, given, c, zeroSpeaker, c.lyricIds(),
+                    ErgHooks.lyricTargets(model)).hiddenStates());
         } else {
-            nullStates.set(model.encode(torch.zeros_like(c.textStates()), c.textMask(), zeroSpeaker,
-                    torch.zeros_like(c.lyricIds()), c.lyricMask(), Capture.NONE).hiddenStates());
-            encodes.add(new EncodeInfo(Condition.NULL, true, false, true, true, List.of()));
+            // P(null speaker, null text, null lyrics)
+            nullStates.set(encode(Condition.NULL, torch.zeros_like(c.textStates()), false, c, zeroSpeaker, zeroLyrics,
+                    List.of()).hiddenStates());
         }
         if (textOnly) {
-            if (erg.lyric()) {
-                noLyricStates.set(encodeWithLyricHooks(Condition.NO_LYRIC, c.textStates(), c, zeroSpeaker,
-                        c.lyricIds(), false, false));
-            } else {
-                noLyricStates.set(model.encode(c.textStates(), c.textMask(), zeroSpeaker,
-                        torch.zeros_like(c.lyricIds()), c.lyricMask(), Capture.NONE).hiddenStates());
-                encodes.add(new EncodeInfo(Condition.NO_LYRIC, false, false, true, true, List.of()));
-            }
+            // P(null speaker, text, weaker lyrics) with ERG-lyric, else P(null speaker, text, no lyrics)
+            noLyricStates.set(encode(Condition.NO_LYRIC, c.textStates(), false, c, zeroSpeaker,
+                    erg.lyric() ? c.lyricIds() : zeroLyrics, erg.lyric() ? ErgHooks.lyricTargets(model) : List.of())
+                    .hiddenStates());
         }
     }
 
-    private Tensor encodeWithLyricHooks(Condition kind, Tensor text, Conditioning c, Tensor speaker, Tensor lyricIds,
-                                        boolean textZero, boolean textGiven) {
-        try (ErgHooks hooks = ErgHooks.install(model, ErgHooks.lyricTargets(model))) {
-            Tensor states = model.encode(text, c.textMask(), speaker, lyricIds, c.lyricMask(), Capture.NONE)
-                    .hiddenStates();
-            encodes.add(new EncodeInfo(kind, textZero, textGiven, true, false, hooks.names()));
-            return states;
+    private ACEStepTransformer2DModel.Encoded encode(Condition kind, Tensor text, boolean textGiven, Conditioning c,
+                                                     Tensor speaker, Tensor lyricIds, List<String> hookTargets) {
+        try (ErgHooks hooks = hookTargets.isEmpty() ? ErgHooks.none() : ErgHooks.install(model, hookTargets)) {
+            ACEStepTransformer2DModel.Encoded e = model.encode(text, c.textMask(), speaker, lyricIds, c.lyricMask(),
+                    Capture.NONE);
+            encodes.add(new EncodeInfo(kind, isZero(text), textGiven, isZero(speaker), isZero(lyricIds),
+                    hooks.names()));
+            return e;
         }
+    }
+
+    private static boolean isZero(Tensor t) {
+        return !t.ne(new org.bytedeco.pytorch.Scalar(0)).any().item_bool();
     }
 
     /** The encodes done, in order. */

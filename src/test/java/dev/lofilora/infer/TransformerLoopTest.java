@@ -27,13 +27,17 @@ class TransformerLoopTest {
 
     private static ACEStepTransformer2DModel model;
 
+    private static int threads;
+
     @BeforeAll
     static void build() {
+        threads = InferFixtures.singleThread();
         model = InferFixtures.tiny(ScalarType.Float);
     }
 
     @AfterAll
     static void release() {
+        torch.set_num_threads(threads);
         model.close();
     }
 
