@@ -117,11 +117,15 @@ final class CheckpointedBlocks implements BlockRunner {
         }
     }
 
-    /** An extra reference so the tensor outlives the per-block scope; closed when replaced. */
+    /**
+     * An owned handle that outlives the per-block scope (closed when replaced). {@code grad()} returns a reference
+     * into the tensor's autograd metadata, which dies with that tensor, so the handle is copied first.
+     */
     private static Tensor held(Tensor t) {
         if (t == null || !t.defined()) return null;
-        t.retainReference();
-        return t;
+        Tensor own = new Tensor(t);
+        own.retainReference();
+        return own;
     }
 
     private static Tensor replace(Tensor old, Tensor next) {
