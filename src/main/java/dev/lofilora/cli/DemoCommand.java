@@ -18,13 +18,13 @@ import java.util.concurrent.Callable;
 /** {@code lofi demo}: the pipeline on synthesised lofi clips (the embedded default). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset on them. Re-running resumes.",
+                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them. Re-running resumes.",
                 "",
                 "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error."
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "<dir>", defaultValue = "data/demo",
-            description = "Working folder: raw/, metadata/, processed/, final/, validation/ (default: ${DEFAULT-VALUE}).")
+            description = "Working folder: raw/, metadata/, processed/, final/, validation/, cache/ (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--styles", defaultValue = "6", description = "Style presets to synthesise (default: ${DEFAULT-VALUE}).")
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoResult r = new Demo(config).run(ConsoleProgress.create(common));
         if (common.json) System.out.println(Json.toString(r));
         else print(r, System.out);
-        return r.process().allAccepted() ? ExitCodes.OK : ExitCodes.ITEMS_FAILED;
+        return r.process().allAccepted() && r.preprocess().allCached() ? ExitCodes.OK : ExitCodes.ITEMS_FAILED;
     }
 
     private static void print(DemoResult r, PrintStream o) {
@@ -91,5 +91,8 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "validation: %d tracks, %.3f h -> %s%n", m.validation().tracks(), m.validation().hours(),
                 r.dataset().validationDir());
         o.println("ACE-Step's trainer reads " + r.dataset().outDir().resolve("hf_dataset"));
+        o.println();
+        o.println("== 5. preprocess (--model tiny)");
+        PreprocessCommand.print(r.preprocess(), o);
     }
 }

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 ProcessCommand.class,
                 PromptsCommand.class,
                 DatasetCommand.class,
+                PreprocessCommand.class,
+                ReconstructCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
         })

@@ -21,6 +21,10 @@ import dev.lofilora.dataset.presets.StylePresets;
 import dev.lofilora.dataset.prompts.PromptsConfig;
 import dev.lofilora.dataset.prompts.PromptsJob;
 import dev.lofilora.dataset.prompts.PromptsResult;
+import dev.lofilora.model.tiny.TinyPreset;
+import dev.lofilora.preprocess.PreprocessConfig;
+import dev.lofilora.preprocess.PreprocessJob;
+import dev.lofilora.preprocess.PreprocessResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +36,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@code lofi demo}: the pipeline on the embedded default. Synthesises lofi clips of several style presets (own
- * work, so licensed for training), writes their sources.json, then runs {@code process}, {@code prompts} and
- * {@code dataset} on them exactly as a user's tracks would go. Deterministic for a seed; re-running resumes (the
+ * work, so licensed for training), writes their sources.json, then runs {@code process}, {@code prompts},
+ * {@code dataset} and {@code preprocess --model tiny} on them exactly as a user's tracks would go. Deterministic for a seed; re-running resumes (the
  * clips are only rendered when missing, {@code process} skips unchanged files).
  */
 public final class Demo {
@@ -57,7 +61,11 @@ public final class Demo {
                 .withSplit(0.1, config.seed())
                 .withLicenses(ProcessSettings.load(config.config()).licenses()), progress).run();
 
-        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset);
+        // the frozen encoders of the tiny preset on the training side: the per-track cache lofi train reads
+        PreprocessResult preprocessed = new PreprocessJob(new PreprocessConfig(config.finalDir(), config.cacheDir(),
+                config.metadataDir(), TinyPreset.NAME, null, "auto", null, false, config.config())).run(progress);
+
+        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset, preprocessed);
     }
 
     /** Renders the clips (skipping those already on disk) and writes raw/own/*.wav and metadata/sources.json. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lofilora.dataset.curate.ProcessResult;
 import dev.lofilora.dataset.layout.DatasetResult;
 import dev.lofilora.dataset.prompts.PromptsResult;
+import dev.lofilora.preprocess.PreprocessResult;
 
 import java.util.List;
 
@@ -12,7 +13,8 @@ public record DemoResult(@JsonProperty("work_dir") String workDir,
                          @JsonProperty("clips") List<Clip> clips,
                          @JsonProperty("process") ProcessResult process,
                          @JsonProperty("prompts") PromptsResult prompts,
-                         @JsonProperty("dataset") DatasetResult dataset) {
+                         @JsonProperty("dataset") DatasetResult dataset,
+                         @JsonProperty("preprocess") PreprocessResult preprocess) {
 
     /** One synthesised clip and what the synthesiser was asked for (tempo/key ground truth). */
     public record Clip(@JsonProperty("name") String name, @JsonProperty("style") String style,

@@ -5,7 +5,9 @@ import dev.lofilora.audio.loudness.LoudnessMeter;
 import dev.lofilora.audio.loudness.LoudnessReport;
 import dev.lofilora.common.ConfigFiles;
 import dev.lofilora.common.ProgressListener;
+import dev.lofilora.cache.TrackCacheFile;
 import dev.lofilora.dataset.hf.HfDatasetReader;
+import dev.lofilora.model.codec.MusicDcaeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The embedded default end to end: synthesise → process → prompts → dataset, on a small setting. */
+/** The embedded default end to end: synthesise → process → prompts → dataset → preprocess, on a small setting. */
 class DemoTest {
     @TempDir Path dir;
 
@@ -49,7 +51,16 @@ class DemoTest {
         var rows = HfDatasetReader.readAll(config.finalDir().resolve("hf_dataset"));
         assertEquals(2, rows.size());
 
+        // preprocess --model tiny wrote one cache file per training track, T from the 48 kHz sample count
+        assertEquals(2, r.preprocess().totals().encoded(), () -> "preprocess: " + r.preprocess().tracks());
+        for (var t : r.preprocess().tracks()) {
+            assertEquals(MusicDcaeConfig.latentFrames(t.samples48k()), t.latentFrames(), t.key());
+            assertEquals("instrumental", t.lyricsLanguage());
+            assertTrue(Files.exists(TrackCacheFile.pathOf(config.cacheDir(), t.key())));
+        }
+
         DemoResult again = new Demo(config).run(ProgressListener.NONE);
         assertEquals(4, again.process().totals().resumed(), "a second run skips the processed clips");
+        assertEquals(2, again.preprocess().totals().unchanged(), "and the cached tracks");
     }
 }
