@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 PreprocessCommand.class,
                 ReconstructCommand.class,
+                GenerateCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
         })

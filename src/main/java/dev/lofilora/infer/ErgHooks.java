@@ -1,6 +1,7 @@
 package dev.lofilora.infer;
 
 import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
+import dev.lofilora.model.umt5.UMT5EncoderModel;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
 import org.bytedeco.pytorch.Scalar;
@@ -13,10 +14,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * The ERG forward hooks of ACE-Step's pipeline ({@code forward_encoder_with_temperature},
- * {@code forward_diffusion_with_temperature}): while installed, each target {@link Linear}'s output is multiplied in
+ * {@code forward_diffusion_with_temperature}, and {@code get_text_embeddings_null} for the tag): while installed, each target {@link Linear}'s output is multiplied in
  * place by τ = 0.01 ({@code output[:] *= tau}), after any LoRA delta — the hook sits on the whole layer as it does on
- * PEFT's wrapper. The original's layer ranges are {@code range(4, 6)} of the lyric encoder and {@code range(15, 20)}
- * of the transformer; a smaller model (the tiny preset) gets the layers of those ranges it has, possibly none.
+ * PEFT's wrapper. The original's layer ranges are {@code range(8, 10)} of UMT5, {@code range(4, 6)} of the lyric
+ * encoder and {@code range(15, 20)} of the transformer; a smaller model (the tiny preset) gets the layers of those
+ * ranges it has, possibly none.
  */
 public final class ErgHooks implements AutoCloseable {
     /** The original's τ. */
@@ -25,6 +27,8 @@ public final class ErgHooks implements AutoCloseable {
     public static final int LYRIC_FROM = 4, LYRIC_TO = 6;
     /** {@code l_min, l_max} of the diffusion hook: transformer blocks 15 to 19. */
     public static final int DIFFUSION_FROM = 15, DIFFUSION_TO = 20;
+    /** {@code l_min, l_max} of the tag hook ({@code get_text_embeddings_null}): UMT5 encoder blocks 8 and 9. */
+    public static final int TAG_FROM = 8, TAG_TO = 10;
 
     private final List<Linear> hooked;
     private final List<String> names;
@@ -55,8 +59,18 @@ public final class ErgHooks implements AutoCloseable {
         return out;
     }
 
+    /** The UMT5 targets that exist in {@code encoder}: {@code encoder.block[8, 9].layer[0].SelfAttention.q}. */
+    public static List<String> tagTargets(UMT5EncoderModel encoder) {
+        List<String> out = new ArrayList<>();
+        int blocks = encoder.encoder.block.size();
+        for (int i = TAG_FROM; i < Math.min(TAG_TO, blocks); i++) {
+            out.add("encoder.block." + i + ".layer.0.SelfAttention.q");
+        }
+        return out;
+    }
+
     /** Installs the τ hook on each of {@code targets} (dotted names of {@link Linear}s in {@code model}). */
-    public static ErgHooks install(ACEStepTransformer2DModel model, List<String> targets) {
+    public static ErgHooks install(Module model, List<String> targets) {
         Map<String, Module> modules = model.namedModules();
         List<Linear> layers = new ArrayList<>();
         for (String name : targets) {
