@@ -43,8 +43,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The denoising loop of {@code lofi generate} on the CPU in fp32 for one minute of audio (T = int(60·44100/512/8) =
- * 646 latent frames, batch 1), for the tiny preset and the mid-size config of {@link TransformerForwardBenchmark}:
+ * {@code lofi generate} on the CPU in fp32 per minute of audio (T = int(60·44100/512/8) = 646 latent frames, batch 1),
+ * for the tiny preset's transformer and the mid-size config of {@link TransformerForwardBenchmark} (both with the tiny
+ * preset's DCAE and vocoder):
  * <ul>
  *   <li>{@link #decode}: one transformer {@code decode} — the anchor (a loop costs about this × its decodes);</li>
  *   <li>{@link #samplerStep}: the sampler's own work in a guided step — APG (momentum, clipping, float64
@@ -61,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 1, time = 2)
 @Measurement(iterations = 3, time = 4)
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-Dorg.bytedeco.javacpp.maxBytes=0"})
-public class DenoisingLoopBenchmark {
+public class GenerationBenchmark {
     static final int FRAMES = (int) (60 * 44100 / 512 / 8);
 
     @State(Scope.Thread)
@@ -77,8 +78,10 @@ public class DenoisingLoopBenchmark {
         Conditioning conditions;
         TransformerDenoiser denoiser;
         Tensor latents, velocity, timestep;
-        final long[] nanos = new long[3];
-        final long[] counts = new long[3];
+        Tensor latents10s;
+        dev.lofilora.model.codec.MusicDcae codec;
+        final long[] nanos = new long[4];
+        final long[] counts = new long[4];
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -97,7 +100,9 @@ public class DenoisingLoopBenchmark {
             latents = torch.randn(1, c.inChannels(), 16, FRAMES);
             velocity = torch.randn(1, c.inChannels(), 16, FRAMES);
             timestep = torch.full(new long[] {1}, new Scalar(500.0));
-            for (Tensor t : new Tensor[] {latents, velocity, timestep}) t.retainReference();
+            latents10s = torch.randn(1, c.inChannels(), 16, (int) (10 * 44100 / 512 / 8));
+            for (Tensor t : new Tensor[] {latents, velocity, timestep, latents10s}) t.retainReference();
+            codec = TinyPreset.load(ConfigFiles.defaults()).musicDcae(Devices.cpu());
             try (NoGradGuard g = new NoGradGuard()) {
                 denoiser = new TransformerDenoiser(model, conditions, ErgSwitches.ALL, false);
             }
@@ -118,22 +123,22 @@ public class DenoisingLoopBenchmark {
          */
         @TearDown(Level.Trial)
         public void report() {
-            if (counts[2] == 0) {
-                denoiser.close();
-                model.close();
-                return;
+            if (counts[2] > 0) {
+                for (int i = 0; i < 3; i++) new GenerationBenchmark().decode(this);
+                for (int i = 0; i < 10; i++) new GenerationBenchmark().samplerStep(this);
+                new GenerationBenchmark().latentsToAudio(this);
+                double decode = mean(0), sampler = mean(1), loop = mean(2), audio = 6 * mean(3);
+                int decodes = steps + steps / 2;
+                System.out.printf("%n[Generation %s] decode %.3f s, sampler step %.2f ms (%.2f %% of a guided step of "
+                                + "2 decodes), loop of %d steps %.2f s vs anchor %d × decode = %.2f s (%.2f×), latents "
+                                + "→ audio %.1f s per minute; per minute of audio: 27 steps %.1f s, 60 steps %.1f s%n",
+                        config, decode, sampler * 1e3, 100 * sampler / (2 * decode + sampler), steps, loop, decodes,
+                        decodes * decode, loop / (decodes * decode), audio, 41 * decode + 27 * sampler + audio,
+                        90 * decode + 60 * sampler + audio);
             }
-            for (int i = 0; i < 3; i++) new DenoisingLoopBenchmark().decode(this);
-            for (int i = 0; i < 10; i++) new DenoisingLoopBenchmark().samplerStep(this);
-            double decode = mean(0), sampler = mean(1), loop = mean(2);
-            int decodes = steps + steps / 2;
-            System.out.printf("%n[DenoisingLoop %s] decode %.3f s, sampler step %.2f ms (%.2f %% of a guided step of "
-                            + "2 decodes), loop of %d steps %.2f s vs anchor %d × decode = %.2f s (%.2f×); "
-                            + "extrapolated per minute of audio: 27 steps %.1f s, 60 steps %.1f s%n",
-                    config, decode, sampler * 1e3, 100 * sampler / (2 * decode + sampler), steps, loop, decodes,
-                    decodes * decode, loop / (decodes * decode), 41 * decode + 27 * sampler, 90 * decode + 60 * sampler);
             denoiser.close();
             model.close();
+            codec.close();
         }
     }
 
@@ -162,6 +167,18 @@ public class DenoisingLoopBenchmark {
             double out = next.sum().item_double();
             s.time(1, t0);
             return out;
+        }
+    }
+
+    /** A 10-s latent to 48 kHz audio with the tiny preset's DCAE and vocoder, ms. */
+    @Benchmark
+    public double latentsToAudio(LoopState s) {
+        try (NoGradGuard g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+            long t0 = System.nanoTime();
+            Tensor wav = dev.lofilora.infer.LatentDecoder.decode(s.codec, s.latents10s, 48000, 10, false);
+            double v = wav.sum().item_double();
+            s.time(3, t0);
+            return v;
         }
     }
 
