@@ -54,6 +54,10 @@ public record GenerateConfig(String model, List<GenerationItem> items, SamplingS
                 Text2MusicPipeline.Options.cpu(configs), out, Format.WAV, false, false);
     }
 
+    public GenerateConfig withModel(String m) {
+        return new GenerateConfig(m, items, sampling, erg, pipeline, out, format, overlappedDecode, force);
+    }
+
     public GenerateConfig withSampling(SamplingSettings s) {
         return new GenerateConfig(model, items, s, erg, pipeline, out, format, overlappedDecode, force);
     }
