@@ -100,12 +100,13 @@ public final class Text2MusicPipeline implements AutoCloseable {
         AutoCloseable owner;
         FrozenComponents frozen = null;
         String description;
+        TinyPreset preset = null;
         if (TinyPreset.isTiny(model)) {
             if (o.lyricVocab() != null) {
                 throw new LofiException("--lyric-vocab was given with --model tiny",
                         "the tiny preset builds its own lyric vocabulary; drop --lyric-vocab");
             }
-            TinyPreset preset = TinyPreset.load(o.configs());
+            preset = TinyPreset.load(o.configs());
             preset.checkFrozenDimensions();
             transformer = preset.transformer(device, dtype);
             owner = transformer;
@@ -128,7 +129,7 @@ public final class Text2MusicPipeline implements AutoCloseable {
         }
         InferenceLora lora = null;
         try {
-            frozen = TinyPreset.isTiny(model) ? TinyPreset.load(o.configs()).frozenComponents(device)
+            frozen = preset != null ? preset.frozenComponents(device)
                     : FrozenComponents.load(Path.of(model), o.lyricVocab(), device, false);
             if (o.bf16()) {
                 frozen.codec().to(device, ScalarType.BFloat16);
