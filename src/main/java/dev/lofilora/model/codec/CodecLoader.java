@@ -25,8 +25,14 @@ public final class CodecLoader {
 
     public static ADaMoSHiFiGANV1 vocoder(ComponentFolder folder, Device device) {
         ADaMoSHiFiGANV1 m = new ADaMoSHiFiGANV1(VocoderConfig.read(folder.config()));
+        // a checkpoint saved with torch's newer parametrize-based weight norm names g and v original0/original1
+        Map<String, String> aliases = new java.util.HashMap<>();
+        for (String key : m.stateDict().keySet()) {
+            if (key.endsWith(".weight_g")) aliases.put(key, key.replace(".weight_g", ".parametrizations.weight.original0"));
+            if (key.endsWith(".weight_v")) aliases.put(key, key.replace(".weight_v", ".parametrizations.weight.original1"));
+        }
         return load(folder, m, device, Set.of("mel_transform.spectrogram.window", "mel_transform.mel_scale.fb"),
-                Map.of(), Set.of());
+                aliases, Set.of());
     }
 
     /** The codec of an ACE-Step checkpoint or golden set from its DCAE and vocoder folders. */

@@ -59,19 +59,7 @@ public final class MusicDcae extends Module {
     public Encoded encode(Tensor audio, Capture capture) {
         try (NoGradGuard g = new NoGradGuard()) {
             long length = audio.size(2);
-            Tensor resampled = resampler.forward(audio);                                   // [B, 2, L44]
-            if (capture.active()) capture.put("enc_resampled", resampled);
-            long pad = (MusicDcaeConfig.PAD_MULTIPLE - resampled.size(2) % MusicDcaeConfig.PAD_MULTIPLE)
-                    % MusicDcaeConfig.PAD_MULTIPLE;
-            Tensor padded = pad == 0 ? resampled : torch.constant_pad_nd(resampled, new long[] {0, pad}, new Scalar(0.0));
-            TensorVector mels = new TensorVector();
-            for (long i = 0; i < padded.size(0); i++) mels.push_back(vocoder.encode(padded.select(0, i))); // [2, M, F]
-            Tensor mel = torch.stack(mels, 0);                                             // [B, 2, M, F]
-            if (capture.active()) capture.put("enc_mel", mel);
-            Tensor x = mel.sub(new Scalar(config.minMelValue()))
-                    .div(new Scalar(config.maxMelValue() - config.minMelValue()))
-                    .sub(new Scalar(0.5)).div(new Scalar(0.5));                            // torchvision Normalize(0.5, 0.5)
-            if (capture.active()) capture.put("enc_dcae_input", x);
+            Tensor x = frontEnd(audio, capture);                                            // [B, 2, M, F]
             TensorVector raws = new TensorVector();
             for (long i = 0; i < x.size(0); i++) {
                 long item = i;
@@ -83,6 +71,33 @@ public final class MusicDcae extends Module {
             if (capture.active()) capture.put("enc_latents", latents);
             return new Encoded(latents, latentLengths(length, audio.size(0)));
         }
+    }
+
+    /**
+     * The mel front end alone: audio [B, 2, L] at 48 kHz → the DCAE's input [B, 2, 128, F] (resample to 44.1 kHz,
+     * zero-pad to a multiple of 4096, log-mel per channel, map [−11, 3] to [−1, 1]).
+     */
+    public Tensor frontEnd(Tensor audio) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            return frontEnd(audio, Capture.NONE);
+        }
+    }
+
+    private Tensor frontEnd(Tensor audio, Capture capture) {
+        Tensor resampled = resampler.forward(audio);                                       // [B, 2, L44]
+        if (capture.active()) capture.put("enc_resampled", resampled);
+        long pad = (MusicDcaeConfig.PAD_MULTIPLE - resampled.size(2) % MusicDcaeConfig.PAD_MULTIPLE)
+                % MusicDcaeConfig.PAD_MULTIPLE;
+        Tensor padded = pad == 0 ? resampled : torch.constant_pad_nd(resampled, new long[] {0, pad}, new Scalar(0.0));
+        TensorVector mels = new TensorVector();
+        for (long i = 0; i < padded.size(0); i++) mels.push_back(vocoder.encode(padded.select(0, i)));  // [2, M, F]
+        Tensor mel = torch.stack(mels, 0);                                                 // [B, 2, M, F]
+        if (capture.active()) capture.put("enc_mel", mel);
+        Tensor x = mel.sub(new Scalar(config.minMelValue()))
+                .div(new Scalar(config.maxMelValue() - config.minMelValue()))
+                .sub(new Scalar(0.5)).div(new Scalar(0.5));                                // torchvision Normalize(0.5, 0.5)
+        if (capture.active()) capture.put("enc_dcae_input", x);
+        return x;
     }
 
     /** {@code (audio_lengths / sr * 44100 / 512 / 8).long()} with an int64 length tensor (so float32 maths). */

@@ -51,7 +51,8 @@ public final class SanaMultiscaleLinearAttention extends Module {
             long b = x.size(0), h = x.size(2), w = x.size(3);
             boolean linear = h * w > headDim;
             ScalarType dtype = x.scalar_type();
-            Tensor hs = x.movedim(1, -1);                                                   // [B, H, W, C]
+            // contiguous before the projections: a Linear on the strided movedim view falls into a per-row matmul
+            Tensor hs = x.movedim(1, -1).contiguous();                                      // [B, H, W, C]
             TensorVector parts = new TensorVector(to_q.forward(hs), to_k.forward(hs), to_v.forward(hs));
             Tensor qkv = torch.cat(parts, 3).movedim(-1, 1);                                // [B, 3·inner, H, W]
             TensorVector scales = new TensorVector(qkv);
@@ -65,7 +66,7 @@ public final class SanaMultiscaleLinearAttention extends Module {
             Tensor v = qkvs.get(2);
             Tensor out = linear ? linearAttention(q, k, v).to(dtype) : quadraticAttention(q, k, v);
             out = out.reshape(b, -1, h, w);                                                 // [B, inner·(1+n), H, W]
-            out = to_out.forward(out.movedim(1, -1)).movedim(-1, 1);                        // [B, C, H, W]
+            out = to_out.forward(out.movedim(1, -1).contiguous()).movedim(-1, 1);           // [B, C, H, W]
             return norm_out.forwardChannels(out).add(x);
         });
     }

@@ -41,8 +41,10 @@ public final class LinearSpectrogram extends Module {
         Tensor spec = torch.stft(padded.to(ScalarType.Float), config.nFft(), new LongOptional(config.hopLength()),
                 new LongOptional(config.winLength()), new TensorOptional(w), false, new BoolOptional(true),
                 new BoolOptional(true), new BoolOptional());                                      // [B, Fq, F] complex
-        Tensor ri = torch.view_as_real(spec);                                                     // [B, Fq, F, 2]
+        // stft's result is a transposed view of frame-major memory: reduce in that layout (the same two-term sums,
+        // bit for bit, without a strided reduction), then hand back the transposed view
+        Tensor ri = torch.view_as_real(spec.transpose(1, 2));                                     // [B, F, Fq, 2]
         return ri.pow(new Scalar(2)).sum(new long[] {-1}, false, new ScalarTypeOptional())
-                .add(new Scalar(1e-6)).sqrt();                                                    // [B, Fq, F]
+                .add(new Scalar(1e-6)).sqrt().transpose(1, 2);                                    // [B, Fq, F]
     }
 }
