@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
+                TrainCommand.class, ExportLoraCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
