@@ -54,12 +54,19 @@ final class RunIdentity {
             for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) keys.put(it.next(), true);
             for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) keys.put(it.next(), true);
             for (String k : keys.keySet()) diff(path.isEmpty() ? k : path + "." + k, a.get(k), b.get(k), out);
-        } else if (a == null || b == null || !a.equals(b)) {
+        } else if (a == null || b == null || !same(a, b)) {
             out.add(path + ": " + (a == null ? "(absent)" : a.toString()) + " → " + (b == null ? "(absent)" : b.toString()));
         }
     }
 
+    /** Equal values; numbers by value (a config read back may hold 8 as an int where the live one has a long). */
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        return a.equals(b);
+    }
+
     private static String canonical(JsonNode n) {
+        if (n.isNumber()) return n.decimalValue().stripTrailingZeros().toPlainString();
         if (!n.isObject()) return n.toString();
         TreeMap<String, String> sorted = new TreeMap<>();
         n.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
