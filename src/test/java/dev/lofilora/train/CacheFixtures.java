@@ -20,6 +20,18 @@ import java.util.Map;
 final class CacheFixtures {
     private CacheFixtures() {}
 
+    /** Rewrites a cache with NaN in its latent (a damaged encoder output that still parses). */
+    static void writeNaN(Path file) {
+        try (TrackCache c = TrackCacheFile.read(file, null)) {
+            Tensor bad = c.latent().clone();
+            bad.fill_(new Scalar(Double.NaN));
+            try (TrackCache n = new TrackCache(c.key(), bad, c.textStates().clone(), c.textMask().clone(),
+                    c.lyricIds().clone(), c.lyricMask().clone(), Map.of(), c.metadata())) {
+                TrackCacheFile.write(file.getParent(), n);
+            }
+        }
+    }
+
     /** {@code frames.length} tracks named track_00…, seeded; two prompt variants; SSL features when asked. */
     static List<Path> write(Path dir, AceStepConfig c, long seed, boolean ssl, int... frames) {
         List<Path> out = new ArrayList<>();
