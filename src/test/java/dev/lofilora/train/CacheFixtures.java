@@ -20,6 +20,12 @@ import java.util.Map;
 final class CacheFixtures {
     private CacheFixtures() {}
 
+    private static List<String> prompts(int variants, int track) {
+        List<String> out = new ArrayList<>();
+        for (int v = 0; v < variants; v++) out.add("lofi, chill, piano " + v + " " + track);
+        return out;
+    }
+
     /** Rewrites a cache with NaN in its latent (a damaged encoder output that still parses). */
     static void writeNaN(Path file) {
         try (TrackCache c = TrackCacheFile.read(file, null)) {
@@ -34,14 +40,19 @@ final class CacheFixtures {
 
     /** {@code frames.length} tracks named track_00…, seeded; two prompt variants; SSL features when asked. */
     static List<Path> write(Path dir, AceStepConfig c, long seed, boolean ssl, int... frames) {
+        return writeVariants(dir, c, seed, ssl, 2, frames);
+    }
+
+    /** As {@link #write(Path, AceStepConfig, long, boolean, int...)} with {@code variants} prompt variants. */
+    static List<Path> writeVariants(Path dir, AceStepConfig c, long seed, boolean ssl, int variants, int... frames) {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < frames.length; i++) {
             torch.manual_seed(seed * 1000 + i);
             int t = frames[i];
             int l = 4 + i % 3, n = 3 + i % 4;
             Tensor latent = torch.randn(c.inChannels(), c.maxHeight(), t).mul(new Scalar(0.8));
-            Tensor text = torch.randn(2, l, c.textEmbeddingDim());
-            Tensor textMask = torch.ones(2, l).to(ScalarType.Long);
+            Tensor text = torch.randn(variants, l, c.textEmbeddingDim());
+            Tensor textMask = torch.ones(variants, l).to(ScalarType.Long);
             Tensor lyrics = torch.randint(1, c.lyricEncoderVocabSize(), new long[] {n});
             Tensor lyricMask = torch.ones(n).to(ScalarType.Long);
             Map<String, Tensor> features = new LinkedHashMap<>();
@@ -52,7 +63,7 @@ final class CacheFixtures {
                 }
             }
             CacheMetadata meta = new CacheMetadata(TrackCacheFile.FORMAT_VERSION, String.format("%064x", i),
-                    (long) t * 4457, List.of("lofi, chill, piano " + i, "mellow lofi beat " + i), "instrumental",
+                    (long) t * 4457, prompts(variants, i), "instrumental",
                     Map.of("dcae", new CacheStamp("tiny", Map.of("latent_channels", (long) c.inChannels()))));
             try (TrackCache e = new TrackCache(String.format("track_%02d", i), latent, text, textMask, lyrics,
                     lyricMask, features, meta)) {
