@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
+                TrainCommand.class, ExportLoraCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -21,17 +21,27 @@ import java.util.List;
  */
 final class Foreach {
     private static final Dispatcher DISPATCHER = Dispatcher.singleton();
-    private static final OperatorHandle MUL = DISPATCHER.findSchemaOrThrow("aten::_foreach_mul_", "Scalar");
-    private static final OperatorHandle MUL_TENSOR = DISPATCHER.findSchemaOrThrow("aten::_foreach_mul_", "Tensor");
-    private static final OperatorHandle LERP = DISPATCHER.findSchemaOrThrow("aten::_foreach_lerp_", "Scalar");
-    private static final OperatorHandle ADDCMUL = DISPATCHER.findSchemaOrThrow("aten::_foreach_addcmul_", "Scalar");
-    private static final OperatorHandle ADDCDIV = DISPATCHER.findSchemaOrThrow("aten::_foreach_addcdiv_", "Scalar");
-    private static final OperatorHandle SQRT = DISPATCHER.findSchemaOrThrow("aten::_foreach_sqrt", "");
-    private static final OperatorHandle DIV = DISPATCHER.findSchemaOrThrow("aten::_foreach_div_", "Scalar");
-    private static final OperatorHandle ADD = DISPATCHER.findSchemaOrThrow("aten::_foreach_add_", "Scalar");
-    private static final OperatorHandle NORM = DISPATCHER.findSchemaOrThrow("aten::_foreach_norm", "Scalar");
+    private static final OperatorHandle MUL = op("aten::_foreach_mul_", "Scalar");
+    private static final OperatorHandle MUL_TENSOR = op("aten::_foreach_mul_", "Tensor");
+    private static final OperatorHandle LERP = op("aten::_foreach_lerp_", "Scalar");
+    private static final OperatorHandle ADDCMUL = op("aten::_foreach_addcmul_", "Scalar");
+    private static final OperatorHandle ADDCDIV = op("aten::_foreach_addcdiv_", "Scalar");
+    private static final OperatorHandle SQRT = op("aten::_foreach_sqrt", "");
+    private static final OperatorHandle DIV = op("aten::_foreach_div_", "Scalar");
+    private static final OperatorHandle ADD = op("aten::_foreach_add_", "Scalar");
+    private static final OperatorHandle NORM = op("aten::_foreach_norm", "Scalar");
 
     private Foreach() {}
+
+    /**
+     * A static handle must outlive whatever PointerScope is open when this class initialises (the first optimiser
+     * step runs inside the step's scope, which would free it on close).
+     */
+    private static OperatorHandle op(String name, String overload) {
+        OperatorHandle h = DISPATCHER.findSchemaOrThrow(name, overload);
+        h.retainReference();
+        return h;
+    }
 
     /** A TensorList IValue ({@code new IValue(TensorVector)} would bind to the Blob overload and fail). */
     static IValue list(List<Tensor> tensors) {

@@ -38,6 +38,18 @@ public record TrainBatch(List<String> keys, Tensor latents, Tensor attentionMask
         return !heads.isEmpty() && heads.stream().allMatch(ssl::containsKey);
     }
 
+    /** The batch on {@code device} (the same handles when it is already there). */
+    public TrainBatch to(org.bytedeco.pytorch.Device device) {
+        Map<String, List<Tensor>> s = new java.util.LinkedHashMap<>();
+        ssl.forEach((k, v) -> s.put(k, v.stream().map(t -> on(t, device)).toList()));
+        return new TrainBatch(keys, on(latents, device), on(attentionMask, device), on(textStates, device),
+                on(textMask, device), on(speaker, device), on(lyricIds, device), on(lyricMask, device), s);
+    }
+
+    private static Tensor on(Tensor t, org.bytedeco.pytorch.Device device) {
+        return t.to(device, t.scalar_type());
+    }
+
     @Override
     public void close() {
         for (Tensor t : new Tensor[] {latents, attentionMask, textStates, textMask, speaker, lyricIds, lyricMask}) t.close();

@@ -64,6 +64,18 @@ final class TrainFixtures {
         return new TrainBatch(List.of(), latents, mask, text, textMask, speaker, lyrics, lyricMask, targets);
     }
 
+    /** A transformer folder (config.json + seeded diffusion_pytorch_model.safetensors) for {@code config}. */
+    static java.nio.file.Path modelFolder(java.nio.file.Path dir, AceStepConfig config, long seed) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        dev.lofilora.common.Json.write(dir.resolve("config.json"), config.toJson());
+        try (ACEStepTransformer2DModel m = new ACEStepTransformer2DModel(config, false)) {
+            Map<String, Tensor> w = dev.lofilora.model.transformer.RandomWeights.stateDict(m, seed);
+            dev.lofilora.tensor.SafetensorsWriter.write(dir.resolve("diffusion_pytorch_model.safetensors"), w);
+            w.values().forEach(Tensor::close);
+        }
+        return dir;
+    }
+
     /** Fixed noise and σ for {@code batch}. */
     static SampledNoise noise(TrainBatch batch, double sigma, long seed) {
         torch.manual_seed(seed);
