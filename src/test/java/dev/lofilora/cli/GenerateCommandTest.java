@@ -22,7 +22,7 @@ class GenerateCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream oldOut, oldErr;
-    private int threads;
+    private dev.lofilora.tensor.Threads threads;
 
     @BeforeEach
     void capture() {
@@ -30,15 +30,14 @@ class GenerateCommandTest {
         oldErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        threads = torch.get_num_threads();
-        torch.set_num_threads(1);
+        threads = dev.lofilora.tensor.Threads.limit(1);
     }
 
     @AfterEach
     void restore() {
         System.setOut(oldOut);
         System.setErr(oldErr);
-        torch.set_num_threads(threads);
+        threads.close();
     }
 
     private int lofi(String... args) {

@@ -33,7 +33,7 @@ class CheckpointFolderGenerateTest {
 
     @Test
     void aCheckpointFolderGeneratesWhatThePresetDoesAndAMissingComponentIsNamed() throws Exception {
-        int threads = InferFixtures.singleThread();
+        dev.lofilora.tensor.Threads threads = InferFixtures.singleThread();
         try {
             Path ckpt = TinyCheckpoint.write(tmp.resolve("ACE-Step-v1-tiny"));
             Path transformer = ckpt.resolve(Text2MusicPipeline.TRANSFORMER_DIR);
@@ -60,7 +60,7 @@ class CheckpointFolderGenerateTest {
                     e.getMessage());
             assertFalse(Files.exists(tmp.resolve("c")), "nothing written");
         } finally {
-            torch.set_num_threads(threads);
+            threads.close();
         }
     }
 }

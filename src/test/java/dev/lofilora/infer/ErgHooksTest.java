@@ -33,7 +33,7 @@ class ErgHooksTest {
     private static ACEStepTransformer2DModel model;
     private static ACEStepTransformer2DModel scaled;
 
-    private static int threads;
+    private static dev.lofilora.tensor.Threads threads;
 
     @BeforeAll
     static void build() {
@@ -44,7 +44,7 @@ class ErgHooksTest {
 
     @AfterAll
     static void release() {
-        torch.set_num_threads(threads);
+        threads.close();
         model.close();
         scaled.close();
     }

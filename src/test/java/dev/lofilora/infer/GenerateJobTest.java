@@ -25,7 +25,7 @@ class GenerateJobTest {
     @TempDir
     Path tmp;
 
-    private static int threads;
+    private static dev.lofilora.tensor.Threads threads;
 
     @BeforeAll
     static void oneThread() {
@@ -34,7 +34,7 @@ class GenerateJobTest {
 
     @AfterAll
     static void restore() {
-        torch.set_num_threads(threads);
+        threads.close();
     }
 
     static GenerateConfig config(List<GenerationItem> items, Path out) {

@@ -7,6 +7,7 @@ import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
 import dev.lofilora.model.transformer.AceStepConfig;
 import dev.lofilora.model.transformer.RandomWeights;
 import dev.lofilora.tensor.Devices;
+import dev.lofilora.tensor.Threads;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -24,15 +25,12 @@ final class InferFixtures {
     static final TinyPreset PRESET = TinyPreset.load(ConfigFiles.defaults());
 
     /**
-     * Sets libtorch to one intra-op thread and returns the previous count (restore it with
-     * {@code torch.set_num_threads}). The loop tests run thousands of tiny ops: a second thread cannot speed them up,
-     * and on a loaded machine its OpenMP hand-offs make each decode about ten times slower (measured: 2.3–3.8 s vs
-     * 0.27–0.35 s per decode of the 20-block model at load 16 on 2 cores).
+     * One ATen and one OpenBLAS thread until the handle is closed. The loop tests run thousands of tiny ops: a second
+     * thread cannot speed them up, and on a loaded machine its hand-offs make each decode about ten times slower
+     * (measured: 2.3–3.8 s vs 0.27–0.35 s per decode of the 20-block model at load 16 on 2 cores).
      */
-    static int singleThread() {
-        int previous = torch.get_num_threads();
-        torch.set_num_threads(1);
-        return previous;
+    static Threads singleThread() {
+        return Threads.limit(1);
     }
 
     /** The shared tiny transformer (3 blocks, 2 lyric layers: no ERG layer exists). */

@@ -33,7 +33,7 @@ class InferenceLoraTest {
 
     private static ACEStepTransformer2DModel model;
     private static Path peft;
-    private static int threads;
+    private static dev.lofilora.tensor.Threads threads;
     private static final LoraConfig CONFIG = new LoraConfig(4, 8, true, LoraConfig.ACESTEP_TARGETS, null, 0.0);
 
     @BeforeAll
@@ -54,7 +54,7 @@ class InferenceLoraTest {
     @AfterAll
     static void release() {
         model.close();
-        torch.set_num_threads(threads);
+        threads.close();
     }
 
     private static Tensor decode(ACEStepTransformer2DModel m) {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class LatentDecoderTest {
     @Test
     void theWindowedVocoderMatchesTheWholeClipAwayFromItsSeams() {
-        int threads = InferFixtures.singleThread();
+        dev.lofilora.tensor.Threads threads = InferFixtures.singleThread();
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard();
              MusicDcae codec = InferFixtures.PRESET.musicDcae(Devices.cpu())) {
             long frames = 1100;                                                      // 3 vocoder windows of 512 frames
@@ -40,13 +40,13 @@ class LatentDecoderTest {
                     whole.narrow(1, mid - 20_000, 40_000));
             assertTrue(middle <= 1e-4 * ref, "second window interior: " + middle + " of " + ref);
         } finally {
-            torch.set_num_threads(threads);
+            threads.close();
         }
     }
 
     @Test
     void theWindowedDcaeKeepsEightMelFramesPerLatentFrameAndTheOutputIsCut() {
-        int threads = InferFixtures.singleThread();
+        dev.lofilora.tensor.Threads threads = InferFixtures.singleThread();
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard();
              MusicDcae codec = InferFixtures.PRESET.musicDcae(Devices.cpu())) {
             for (long t : new long[] {40, 520}) {                                   // one window; two windows
@@ -58,7 +58,7 @@ class LatentDecoderTest {
             assertArrayEquals(new long[] {1, 2, (long) (12 * 4096 * 48000.0 / 44100)}, Tensors.shape(wav));
             assertTrue(Double.isFinite(Tensors.maxAbs(wav)));
         } finally {
-            torch.set_num_threads(threads);
+            threads.close();
         }
     }
 }

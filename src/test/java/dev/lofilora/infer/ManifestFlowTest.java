@@ -38,7 +38,7 @@ class ManifestFlowTest {
         Path dir = SharedFiles.require("golden/sampler/A");
         JsonNode config = Json.readTree(dir.resolve("config.json"));
         JsonNode loops = Json.readTree(dir.resolve("manifest.json")).get("loops");
-        int threads = InferFixtures.singleThread();
+        dev.lofilora.tensor.Threads threads = InferFixtures.singleThread();
         try (PointerScope scope = new PointerScope(); ACEStepTransformer2DModel model = InferFixtures.deep(ScalarType.Float)) {
             for (JsonNode c : config.get("loop_cases")) {
                 String name = c.get("name").asText();
@@ -47,7 +47,7 @@ class ManifestFlowTest {
                 check(model, c, m, name);
             }
         } finally {
-            torch.set_num_threads(threads);
+            threads.close();
         }
     }
 

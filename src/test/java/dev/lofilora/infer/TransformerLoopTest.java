@@ -27,7 +27,7 @@ class TransformerLoopTest {
 
     private static ACEStepTransformer2DModel model;
 
-    private static int threads;
+    private static dev.lofilora.tensor.Threads threads;
 
     @BeforeAll
     static void build() {
@@ -37,7 +37,7 @@ class TransformerLoopTest {
 
     @AfterAll
     static void release() {
-        torch.set_num_threads(threads);
+        threads.close();
         model.close();
     }
 
