@@ -2,7 +2,6 @@ package dev.lofilora.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.Json;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,6 @@ import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
 import dev.lofilora.nn.Parameter;
 import dev.lofilora.tensor.SafetensorsWriter;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

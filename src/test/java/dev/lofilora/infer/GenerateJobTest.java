@@ -8,7 +8,6 @@ import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
 import dev.lofilora.infer.guidance.GuidanceSettings;
 import dev.lofilora.infer.sampler.SchedulerType;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
