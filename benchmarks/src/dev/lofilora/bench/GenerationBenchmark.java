@@ -43,7 +43,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code lofi generate} on the CPU in fp32 per minute of audio (T = int(60·44100/512/8) = 646 latent frames, batch 1),
+ * {@code lofi generate} on the CPU in fp32 (one ATen and one OpenBLAS thread) per minute of audio (T = int(60·44100/512/8) = 646 latent frames, batch 1),
  * for the tiny preset's transformer and the mid-size config of {@link TransformerForwardBenchmark} (both with the tiny
  * preset's DCAE and vocoder):
  * <ul>
@@ -83,9 +83,11 @@ public class GenerationBenchmark {
         final long[] nanos = new long[4];
         final long[] counts = new long[4];
 
+        dev.lofilora.tensor.Threads threads;
+
         @Setup(Level.Trial)
         public void setUp() {
-            torch.set_num_threads(1);
+            threads = dev.lofilora.tensor.Threads.limit(1);   // ATen and OpenBLAS: one thread each
             AceStepConfig c = config.equals("tiny") ? TinyPreset.load(ConfigFiles.defaults()).transformerConfig()
                     : TransformerForwardBenchmark.midConfig();
             model = new ACEStepTransformer2DModel(c, false);
@@ -139,6 +141,7 @@ public class GenerationBenchmark {
             denoiser.close();
             model.close();
             codec.close();
+            threads.close();
         }
     }
 
