@@ -121,7 +121,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "<device>", defaultValue = "auto", description = "auto (CUDA when available), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--bf16", description = "Run every component in bfloat16, as ACE-Step's default pipeline (default: float32).")
+    @Option(names = "--bf16", description = "Run the transformer and the sampler in bfloat16 as ACE-Step's default pipeline does; the DCAE, vocoder and UMT5 keep float32 activations over bf16-rounded weights (default: float32).")
     boolean bf16;
 
     @Option(names = "--format", paramLabel = "<wav|flac>", defaultValue = "wav", description = "Output format (default: ${DEFAULT-VALUE}).")

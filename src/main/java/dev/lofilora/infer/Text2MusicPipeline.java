@@ -10,6 +10,7 @@ import dev.lofilora.model.frozen.FrozenComponents;
 import dev.lofilora.model.tiny.TinyPreset;
 import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
 import dev.lofilora.model.transformer.AceStepTransformerLoader;
+import dev.lofilora.nn.Bf16Rounding;
 import dev.lofilora.tensor.Devices;
 import dev.lofilora.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -31,11 +32,13 @@ import java.nio.file.Path;
  * for any number of clips: UMT5 on the prompt (and the ERG-tag null text), lyric tokens, a zero speaker, the
  * condition encodings, the denoising loop, DCAE decode and the vocoder per stereo channel, 44.1 → 48 kHz.
  *
- * <p>Precision: float32 by default; {@code bf16} runs every component in bfloat16 as ACE-Step's default pipeline does
- * (the latents too; the schedulers upcast each step). The initial noise is drawn on the CPU with one libtorch
- * generator per clip seeded with its seed — the numbers ACE-Step's CPU generator gives — and moved to the device, so a
- * seed gives the same noise on every device (ACE-Step draws on the device's generator instead); PingPong's per-step
- * noise comes from the same generator, as from ACE-Step's {@code random_generators[0]}. Not thread-safe.
+ * <p>Precision: float32 by default; {@code bf16} runs the transformer and the sampler in bfloat16 as ACE-Step's default
+ * pipeline does (the latents too; the schedulers upcast each step), while the frozen components keep float32
+ * activations over bf16-rounded weights (their Java models have no bf16 forward yet). The initial noise is drawn on
+ * the CPU with one libtorch generator per clip seeded with its seed — the numbers ACE-Step's CPU generator gives — and
+ * moved to the device, so a seed gives the same noise on every device (ACE-Step draws on the device's generator
+ * instead); PingPong's per-step noise comes from the same generator, as from ACE-Step's {@code random_generators[0]}.
+ * Not thread-safe.
  */
 public final class Text2MusicPipeline implements AutoCloseable {
     /** The folder of the transformer inside an ACE-Step v1 checkpoint. */
@@ -47,7 +50,8 @@ public final class Text2MusicPipeline implements AutoCloseable {
      * How to load.
      *
      * @param device     "auto" (CUDA when available), "cpu", "cuda" or "cuda:N"
-     * @param bf16       run in bfloat16 (ACE-Step's default dtype); float32 otherwise
+     * @param bf16       the transformer and sampler in bfloat16 (ACE-Step's default dtype), the frozen components with
+     *                   bf16-rounded weights; float32 otherwise
      * @param lyricVocab ACE-Step's lyric vocabulary, or null for the one beside the checkpoint (not for tiny)
      * @param lora       a LoRA file or folder, or null
      * @param loraScale  {@code --lora-scale}
@@ -132,8 +136,11 @@ public final class Text2MusicPipeline implements AutoCloseable {
             frozen = preset != null ? preset.frozenComponents(device)
                     : FrozenComponents.load(Path.of(model), o.lyricVocab(), device, false);
             if (o.bf16()) {
-                frozen.codec().to(device, ScalarType.BFloat16);
-                frozen.textEncoder().model().to(device, ScalarType.BFloat16);
+                // The frozen components' Java models run in float32 only (their bf16 forward is not ported): with
+                // --bf16 they keep float32 activations over bf16-rounded weights and buffers, the closest they get to
+                // ACE-Step's all-bf16 pipeline.
+                Bf16Rounding.apply(frozen.codec());
+                Bf16Rounding.apply(frozen.textEncoder().model());
             }
             if (o.lora() != null) lora = InferenceLora.apply(transformer, o.lora(), o.loraScale(), o.loraMode());
             return new Text2MusicPipeline(transformer, owner, frozen, lora, device, dtype, description);
@@ -201,7 +208,7 @@ public final class Text2MusicPipeline implements AutoCloseable {
             }
             long t2 = System.nanoTime();
             MusicDcae codec = frozen.codec();
-            Tensor wav = LatentDecoder.decode(codec, latents, SAMPLE_RATE,
+            Tensor wav = LatentDecoder.decode(codec, latents.to(ScalarType.Float), SAMPLE_RATE,
                     item.duration(), overlappedDecode);                                       // [1, 2, L]
             float[][] samples = {Tensors.toFloatArray(wav.select(0, 0).select(0, 0)),
                     Tensors.toFloatArray(wav.select(0, 0).select(0, 1))};

@@ -83,6 +83,19 @@ class GenerateJobTest {
     }
 
     @Test
+    void theBf16PipelineWritesAClipOfTheSameLength() throws Exception {
+        GenerationItem item = new GenerationItem("b", "lofi", "", 1.0, 9L);
+        GenerateConfig c = config(List.of(item), tmp.resolve("bf16"));
+        Text2MusicPipeline.Options o = c.pipeline();
+        GenerateResult r = new GenerateJob(c.withPipeline(new Text2MusicPipeline.Options(o.device(), true, null, null,
+                1.0, o.loraMode(), o.configs()))).run(ProgressListener.NONE);
+        assertEquals("generated", r.items().get(0).status(), r.items().get(0).message());
+        assertEquals("bfloat16", r.dtype());
+        assertEquals(expectedSamples(1.0), WavFile.info(tmp.resolve("bf16/b.wav")).frames());
+        assertEquals("bfloat16", Json.readTree(tmp.resolve("bf16/b_input_params.json")).get("lofi_dtype").asText());
+    }
+
+    @Test
     void badInputStopsBeforeAnythingIsWritten() {
         Path out = tmp.resolve("bad");
         GenerationItem ok = new GenerationItem("ok", "lofi", "", 1.0, 1L);
