@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi demo}: the pipeline on synthesised lofi clips (the embedded default). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them. Re-running with the same settings resumes; a folder holding a demo made with other settings is refused before anything is changed (or started over with --clean).",
+                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them and ends with a short clip from generate --model tiny. Re-running with the same settings resumes; a folder holding a demo made with other settings is refused before anything is changed (or started over with --clean).",
                 "",
                 "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error (also: --out holds a demo made with other settings); 130 interrupted."
         })
@@ -64,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoResult r = new Demo(config).run(ConsoleProgress.create(common));
         if (common.json) System.out.println(Json.toString(r));
         else print(r, System.out);
-        return r.process().allAccepted() && r.preprocess().allCached() ? ExitCodes.OK : ExitCodes.ITEMS_FAILED;
+        return r.process().allAccepted() && r.preprocess().allCached() && r.generate().allDone() ? ExitCodes.OK
+                : ExitCodes.ITEMS_FAILED;
     }
 
     private static void print(DemoResult r, PrintStream o) {
@@ -99,5 +100,8 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("== 5. preprocess (--model tiny)");
         PreprocessCommand.print(r.preprocess(), o);
+        o.println();
+        o.println("== 6. generate (--model tiny; seeded random weights: the chain works end to end, it is not music)");
+        GenerateCommand.print(r.generate(), o);
     }
 }

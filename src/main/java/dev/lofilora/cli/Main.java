@@ -25,12 +25,14 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 PreprocessCommand.class,
                 ReconstructCommand.class,
+                GenerateCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
                 ListenCommand.class,
                 ValidateCommand.class,
                 ConvertCheckpointCommand.class,
                 SourcesCommand.class,
+                TrainCommand.class, ExportLoraCommand.class,
         })
 public final class Main implements Runnable {
     static final String VERSION = "lofi-lora 0.1.0";

@@ -27,8 +27,9 @@ import java.util.Set;
 /**
  * Runs golden folders (the contract of {@code ../shared/golden/README.md}) against the installed
  * {@link ConformanceSuite}s: finds the suite that accepts each folder, lets it compute, compares every computed tensor
- * with the expected one in float64 (pass when max|Δ| ≤ atol; integer outputs must match exactly; a wrong shape or a
- * NaN fails), counts what it compared and what it skipped, and with {@link ConformanceConfig#saveDir()} writes what it
+ * with the expected one in float64 (pass when max|Δ| ≤ atol over the elements finite in both and NaN/±Inf sit where
+ * the expected ones do; integer outputs must match exactly; a wrong shape fails, one equal but for size-1 dimensions
+ * is accepted), counts what it compared and what it skipped, and with {@link ConformanceConfig#saveDir()} writes what it
  * computed under the golden's own file names and keys ({@code <dir>/[component/]<group>.safetensors}).
  *
  * <p>The folder may be a golden folder itself (it holds {@code tolerances.json}) or a parent of golden folders, e.g.
@@ -207,12 +208,17 @@ public final class ConformanceRunner {
         double atol = exact ? 0 : e.atol();
         String dtype = info.dtype().safetensorsName();
         if (!Arrays.equals(shape, expectedShape)) {
-            return new TensorComparison(name, t.component, e.group(), e.key(), shape, expectedShape, dtype, Double.NaN,
-                    Double.NaN, atol, exact, false, "computed shape " + Arrays.toString(shape)
-                    + " differs from the expected shape " + Arrays.toString(expectedShape));
+            if (!Arrays.equals(squeezed(shape), squeezed(expectedShape))) {
+                return new TensorComparison(name, t.component, e.group(), e.key(), shape, expectedShape, dtype,
+                        Double.NaN, Double.NaN, atol, exact, false, "computed shape " + Arrays.toString(shape)
+                        + " differs from the expected shape " + Arrays.toString(expectedShape));
+            }
+            computed = computed.reshape(expectedShape); // equal but for size-1 dimensions ([] vs [1]): accepted
         }
-        double maxAbs = Tensors.maxAbsDiff(computed, expected);
-        double ref = Tensors.maxAbs(expected);
+        // Non-finite values must sit where the expected ones do, with the same value; the error is over the rest.
+        long nonFinite = exact ? 0 : Tensors.nonFiniteMismatches(computed, expected);
+        double maxAbs = exact ? Tensors.maxAbsDiff(computed, expected) : Tensors.maxAbsDiffFinite(computed, expected);
+        double ref = Tensors.maxAbsFinite(expected);
         double maxRel = maxAbs == 0 ? 0 : ref == 0 ? Double.POSITIVE_INFINITY : maxAbs / ref;
         boolean passed;
         String message = "";
@@ -220,13 +226,21 @@ public final class ConformanceRunner {
             passed = exactlyEqual(computed, expected);
             if (!passed) message = "integer output differs from the expected one (must match exactly)";
         } else {
-            passed = maxAbs <= atol; // false for NaN
-            if (Double.isNaN(maxAbs)) message = "NaN in the computed tensor";
-            else if (!passed) message = String.format("max abs error %.3e exceeds atol %.3e (%.3g x atol)", maxAbs, atol,
-                    maxAbs / atol);
+            passed = nonFinite == 0 && maxAbs <= atol;
+            if (nonFinite > 0) {
+                message = nonFinite + " element(s) where the NaN/Inf pattern differs from the expected one";
+                maxAbs = Double.NaN;
+            } else if (!passed) {
+                message = String.format("max abs error %.3e exceeds atol %.3e (%.3g x atol)", maxAbs, atol,
+                        maxAbs / atol);
+            }
         }
         return new TensorComparison(name, t.component, e.group(), e.key(), shape, expectedShape, dtype, maxAbs, maxRel,
                 atol, exact, passed, message);
+    }
+
+    private static long[] squeezed(long[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).toArray();
     }
 
     /** Integer outputs: equal as int64 (no float64 rounding above 2^53), and a float result must hold integers. */

@@ -1,5 +1,16 @@
 package dev.lofilora.demo;
 
+import dev.lofilora.infer.ErgSwitches;
+import dev.lofilora.infer.GenerateConfig;
+import dev.lofilora.infer.GenerateJob;
+import dev.lofilora.infer.GenerateResult;
+import dev.lofilora.infer.GenerationItem;
+import dev.lofilora.infer.InferenceLora;
+import dev.lofilora.infer.SamplingSettings;
+import dev.lofilora.infer.Text2MusicPipeline;
+import dev.lofilora.infer.guidance.GuidanceSettings;
+import dev.lofilora.infer.sampler.SchedulerType;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lofilora.audio.io.WavFile;
@@ -37,10 +48,15 @@ import java.util.SplittableRandom;
 /**
  * {@code lofi demo}: the pipeline on the embedded default. Synthesises lofi clips of several style presets (own
  * work, so licensed for training), writes their sources.json, then runs {@code process}, {@code prompts},
- * {@code dataset} and {@code preprocess --model tiny} on them exactly as a user's tracks would go. Deterministic for a seed; re-running resumes (the
+ * {@code dataset} and {@code preprocess --model tiny} on them exactly as a user's tracks would go, and ends with a
+ * short clip from {@code generate --model tiny}. Deterministic for a seed; re-running resumes (the
  * clips are only rendered when missing, {@code process} skips unchanged files).
  */
 public final class Demo {
+    /** The generated clip's length and step count (short: the demo runs on a CPU in minutes). */
+    static final double GENERATED_SECONDS = 2.0;
+    static final int GENERATED_STEPS = 8;
+
     private final DemoConfig config;
 
     public Demo(DemoConfig config) { this.config = config; }
@@ -65,7 +81,17 @@ public final class Demo {
         PreprocessResult preprocessed = new PreprocessJob(new PreprocessConfig(config.finalDir(), config.cacheDir(),
                 config.metadataDir(), TinyPreset.NAME, null, "auto", null, false, config.config())).run(progress);
 
-        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset, preprocessed);
+        // lofi generate --model tiny on the first track's prompt: the whole text → audio chain on the toy model (its
+        // weights are seeded noise, so the clip shows the chain working, not music)
+        String prompt = new java.util.TreeMap<>(prompts.prompts()).values().stream().findFirst().orElse("lofi hip hop");
+        GenerateResult generated = new GenerateJob(new GenerateConfig(TinyPreset.NAME,
+                List.of(new GenerationItem("demo_generated", prompt, "[instrumental]", GENERATED_SECONDS, config.seed())),
+                new SamplingSettings(SchedulerType.EULER, GENERATED_STEPS, List.of(), 10.0,
+                        GuidanceSettings.aceStepDefaults()), ErgSwitches.ALL,
+                new Text2MusicPipeline.Options("auto", false, null, null, 1.0, InferenceLora.ScaleMode.TRAINING,
+                        config.config()), config.generatedDir(), GenerateConfig.Format.WAV, false, false)).run(progress);
+
+        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset, preprocessed, generated);
     }
 
     /** Renders the clips (skipping those already on disk) and writes raw/own/*.wav and metadata/sources.json. */

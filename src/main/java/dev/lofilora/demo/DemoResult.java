@@ -1,5 +1,7 @@
 package dev.lofilora.demo;
 
+import dev.lofilora.infer.GenerateResult;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lofilora.dataset.curate.ProcessResult;
 import dev.lofilora.dataset.layout.DatasetResult;
@@ -14,7 +16,8 @@ public record DemoResult(@JsonProperty("work_dir") String workDir,
                          @JsonProperty("process") ProcessResult process,
                          @JsonProperty("prompts") PromptsResult prompts,
                          @JsonProperty("dataset") DatasetResult dataset,
-                         @JsonProperty("preprocess") PreprocessResult preprocess) {
+                         @JsonProperty("preprocess") PreprocessResult preprocess,
+                         @JsonProperty("generate") GenerateResult generate) {
 
     /** One synthesised clip and what the synthesiser was asked for (tempo/key ground truth). */
     public record Clip(@JsonProperty("name") String name, @JsonProperty("style") String style,

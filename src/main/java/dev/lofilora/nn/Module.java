@@ -71,6 +71,11 @@ public abstract class Module implements AutoCloseable {
         return child;
     }
 
+    /** Removes the child {@code name} (an adapter being detached); returns it, or null when absent. */
+    final Module removeModule(String name) {
+        return children.remove(name);
+    }
+
     private void checkName(String name) {
         if (name.isEmpty() || name.contains(".")) throw new IllegalArgumentException("bad name '" + name + "'");
         if (params.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
@@ -158,7 +163,7 @@ public abstract class Module implements AutoCloseable {
 
     /**
      * Allocates every parameter and buffer still on meta as an uninitialised tensor on {@code device}; floating
-     * ones in {@code dtype}. Tensors already materialised are left alone.
+     * ones in {@code dtype}. Tensors already materialised are left alone; {@code requires_grad} is kept.
      */
     public final Module materialize(Device device, ScalarType dtype) {
         for (Parameter p : allSlots()) {
@@ -168,7 +173,11 @@ public abstract class Module implements AutoCloseable {
         return this;
     }
 
-    /** Moves every parameter and buffer to {@code device}; floating ones are converted to {@code dtype}. */
+    /**
+     * Moves every parameter and buffer to {@code device}; floating ones are converted to {@code dtype}. The slots keep
+     * their {@code requires_grad} flag, but hold new tensors: an optimiser must hold the {@link Parameter} slots (as
+     * {@code train.AdamW} does) and be created after the move, since its state lives on the old device.
+     */
     public final Module to(Device device, ScalarType dtype) {
         try (NoGradGuard g = new NoGradGuard()) {
             for (Parameter p : allSlots()) {

@@ -108,6 +108,49 @@ public final class Tensors {
         }
     }
 
+    /**
+     * The number of positions where the non-finite values of {@code a} and {@code b} differ: NaN against anything but
+     * NaN, or an infinity against anything but the same infinity. Shapes must be equal.
+     */
+    public static long nonFiniteMismatches(Tensor a, Tensor b) {
+        if (!Arrays.equals(shape(a), shape(b))) {
+            throw new IllegalArgumentException("shapes differ: " + describe(a) + " vs " + describe(b));
+        }
+        if (a.numel() == 0 || !a.is_floating_point() && !b.is_floating_point()) return 0;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor da = a.detach().to(ScalarType.Double).cpu();
+            Tensor db = b.detach().to(ScalarType.Double).cpu();
+            Tensor nanA = da.isnan(), nanB = db.isnan();
+            Tensor infA = da.isinf(), infB = db.isinf();
+            Tensor bad = nanA.ne(nanB).logical_or(infA.logical_or(infB).logical_and(da.ne(db)));
+            return bad.sum().item_long();
+        }
+    }
+
+    /** max |a − b| in float64 over the positions finite in both (0 when there are none). Shapes must be equal. */
+    public static double maxAbsDiffFinite(Tensor a, Tensor b) {
+        if (!Arrays.equals(shape(a), shape(b))) {
+            throw new IllegalArgumentException("shapes differ: " + describe(a) + " vs " + describe(b));
+        }
+        if (a.numel() == 0) return 0;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor da = a.detach().to(ScalarType.Double).cpu();
+            Tensor db = b.detach().to(ScalarType.Double).cpu();
+            Tensor finite = da.isfinite().logical_and(db.isfinite());
+            Tensor diff = torch.where(finite, da.sub(db).abs(), torch.zeros_like(da));
+            return diff.max().item_double();
+        }
+    }
+
+    /** max |t| in float64 over its finite elements (0 when there are none). */
+    public static double maxAbsFinite(Tensor t) {
+        if (t.numel() == 0) return 0;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor d = t.detach().to(ScalarType.Double).cpu();
+            return torch.where(d.isfinite(), d.abs(), torch.zeros_like(d)).max().item_double();
+        }
+    }
+
     /** max |t| in float64 (0 for an empty tensor; NaN if it holds a NaN). */
     public static double maxAbs(Tensor t) {
         if (t.numel() == 0) return 0;

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The embedded default end to end: synthesise → process → prompts → dataset → preprocess, on a small setting. */
+/** The embedded default end to end: synthesise → process → prompts → dataset → preprocess → generate, small. */
 class DemoTest {
     @TempDir Path dir;
 
@@ -59,7 +59,14 @@ class DemoTest {
             assertTrue(Files.exists(TrackCacheFile.pathOf(config.cacheDir(), t.key())));
         }
 
+        // generate --model tiny ended the chain with a clip of the frame formula's length
+        var clip = r.generate().items().get(0);
+        assertEquals("generated", clip.status(), clip.message());
+        assertEquals((int) (Demo.GENERATED_SECONDS * 44100 / 512 / 8), clip.frames());
+        assertEquals(48000, WavFile.info(clip.audio()).sampleRate());
+
         DemoResult again = new Demo(config).run(ProgressListener.NONE);
+        assertEquals("unchanged", again.generate().items().get(0).status(), "and the generated clip");
         assertEquals(4, again.process().totals().resumed(), "a second run skips the processed clips");
         assertEquals(2, again.preprocess().totals().unchanged(), "and the cached tracks");
     }

@@ -16,7 +16,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,12 +29,13 @@ import java.util.Set;
  * {@code encoder_hidden_*}, {@code temb.*}, {@code proj_in}, {@code rope.*}, {@code block.*}). Every size comes from
  * the config and the inputs, so folders of other shapes and padding work the same.
  *
- * <p>Skipped on purpose: the {@code lora.*} and {@code loss.*} outputs and the {@code grads}/{@code grads_denoise}
- * files — LoRA, the flow-matching/REPA loss and gradients belong to the training work.
+ * <p>The {@code lora.*} and {@code loss.*} outputs and the {@code grads}/{@code grads_denoise} files are computed by the
+ * installed {@link AceStepSuiteExtension}s (the training package's: LoRA forward, the training step's losses and every
+ * LoRA gradient); without one they are skipped with a reason.
  */
 public final class AceStepConformanceSuite implements ConformanceSuite {
     static final String OUTPUTS = "outputs";
-    static final String TRAINING_SKIP = "LoRA/loss/gradient suites come with the training issue";
+    static final String TRAINING_SKIP = "no installed extension computes LoRA/loss/gradient tensors (package train)";
     private static final List<String> INPUTS = List.of("hidden_states", "attention_mask", "encoder_text_hidden_states",
             "text_attention_mask", "speaker_embeds", "lyric_token_idx", "lyric_mask", "timestep");
 
@@ -58,7 +61,9 @@ public final class AceStepConformanceSuite implements ConformanceSuite {
     @Override
     public SuiteResult compute(Path folder, ConformanceContext ctx) {
         SuiteResult.Builder result = SuiteResult.builder();
-        skipTrainingTensors(ctx, result);
+        List<AceStepSuiteExtension> extensions = new ArrayList<>();
+        ServiceLoader.load(AceStepSuiteExtension.class).forEach(extensions::add);
+        skipTrainingTensors(ctx, result, extensions);
         ctx.progress().start("acestep forward", 2);
         try (AceStepTransformerLoader.Loaded loaded =
                      AceStepTransformerLoader.load(folder, ctx.device(), ScalarType.Float, false);
@@ -80,18 +85,21 @@ public final class AceStepConformanceSuite implements ConformanceSuite {
                 if (ctx.expects(OUTPUTS, e.getKey())) result.put(OUTPUTS, e.getKey(), e.getValue());
             }
             ctx.progress().advance(1, "forward");
+            for (AceStepSuiteExtension ext : extensions) ext.compute(folder, ctx, loaded.model(), in, result);
         } finally {
             ctx.progress().finish();
         }
         return result.build();
     }
 
-    /** Marks the training-side tensors as skipped with the reason, so the report says why. */
-    private static void skipTrainingTensors(ConformanceContext ctx, SuiteResult.Builder result) {
+    /** Marks the training-side tensors no extension covers as skipped with the reason, so the report says why. */
+    private static void skipTrainingTensors(ConformanceContext ctx, SuiteResult.Builder result,
+                                            List<AceStepSuiteExtension> extensions) {
         for (Map.Entry<String, Set<String>> g : ctx.expectedKeys().entrySet()) {
             for (String key : g.getValue()) {
                 boolean training = !g.getKey().equals(OUTPUTS) || key.startsWith("lora.") || key.startsWith("loss.");
-                if (training && !key.endsWith("_f64")) result.skip(g.getKey(), key, TRAINING_SKIP);
+                boolean covered = extensions.stream().anyMatch(e -> e.covers(g.getKey(), key));
+                if (training && !covered && !key.endsWith("_f64")) result.skip(g.getKey(), key, TRAINING_SKIP);
             }
         }
     }

@@ -129,6 +129,26 @@ public final class LyricTokenizer implements AutoCloseable {
         return new LyricTokens(out, onlyInstrumental ? "instrumental" : "en");
     }
 
+    /**
+     * The ids ACE-Step's inference pipeline builds ({@code tokenize_lyrics} in {@code pipeline_ace_step.py}) for
+     * non-empty lyrics: {@code [START]}, then per line the same ids as {@link #encode}, but without the trainer's rules
+     * (no placeholder check, no 4096 cut). Empty lyrics are the caller's case: the pipeline then uses id 0 with mask 0.
+     */
+    public long[] encodeForInference(String lyrics) {
+        List<Long> ids = new ArrayList<>();
+        ids.add(start);
+        String[] lines = lyrics.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (!line.isEmpty()) {
+                refuseOtherScripts(line, i + 1);
+                for (long id : encodeLine(line)) ids.add(id);
+            }
+            ids.add(space);
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** {@code VoiceBpeTokenizer.encode(line, "en")}: clean, prefix {@code [en]}, spaces → {@code [SPACE]}, BPE. */
     long[] encodeLine(String line) {
         String text = "[en]" + EnglishCleaner.clean(line);

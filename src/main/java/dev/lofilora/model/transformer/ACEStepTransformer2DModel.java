@@ -15,7 +15,9 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * ACE-Step v1's {@code ACEStepTransformer2DModel} (research/acestep.md §2), one Java class per module of the
@@ -162,6 +164,17 @@ public final class ACEStepTransformer2DModel extends Module {
      */
     public Output decode(Tensor hiddenStates, Tensor attentionMask, Encoded encoded, Tensor timestep,
                          boolean projectSsl, long outputLength, Capture capture) {
+        return decode(hiddenStates, attentionMask, encoded, timestep, projectSsl, outputLength, capture,
+                BlockRunner.PLAIN);
+    }
+
+    /**
+     * {@link #decode(Tensor, Tensor, Encoded, Tensor, boolean, long, Capture)} with the blocks run by {@code runner}
+     * (gradient checkpointing in training). The projectors and the final layer run after the runner returns, on what
+     * it returned.
+     */
+    public Output decode(Tensor hiddenStates, Tensor attentionMask, Encoded encoded, Tensor timestep,
+                         boolean projectSsl, long outputLength, Capture capture, BlockRunner runner) {
         Device dev = device();
         ScalarType dt = dtype();
         boolean scoped = !capture.active();
@@ -190,15 +203,20 @@ public final class ACEStepTransformer2DModel extends Module {
         Tensor[] encRope = {Ops.as(table[0].narrow(0, 0, s), enc.scalar_type()),
                 Ops.as(table[1].narrow(0, 0, s), enc.scalar_type())};
 
-        List<Tensor> inner = new ArrayList<>();
-        for (int i = 0; i < transformer_blocks.size(); i++) {
+        Map<Integer, Tensor> tapped = new HashMap<>();
+        int[] taps = config.sslEncoderDepths().stream().mapToInt(Integer::intValue).toArray();
+        BlockRunner.Block run = (i, h) -> {
             LinearTransformerBlock block = transformer_blocks.get(i);
             Capture bc = capture.scoped("block." + i);
-            Tensor in = x;
-            x = Ops.scoped(scoped, () -> block.forward(in, mask, enc, encMask, rope, encRope, temb, bc));
-            bc.put("out", x);
-            // Kept in block order, once per matching depth, as the original's inner_hidden_states list.
-            for (int depth : config.sslEncoderDepths()) if (depth == i) inner.add(x);
+            Tensor y = Ops.scoped(scoped, () -> block.forward(h, mask, enc, encMask, rope, encRope, temb, bc));
+            bc.put("out", y);
+            return y;
+        };
+        x = runner.run(transformer_blocks.size(), run, x, taps, tapped);
+        // Kept in block order, once per matching depth, as the original's inner_hidden_states list.
+        List<Tensor> inner = new ArrayList<>();
+        for (int i = 0; i < transformer_blocks.size(); i++) {
+            for (int depth : config.sslEncoderDepths()) if (depth == i) inner.add(tapped.get(i));
         }
 
         List<Tensor> projections = new ArrayList<>();

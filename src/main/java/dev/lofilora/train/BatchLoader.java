@@ -1,0 +1,163 @@
+package dev.lofilora.train;
+
+import dev.lofilora.cache.CacheExpectations;
+import dev.lofilora.cache.TrackCache;
+import dev.lofilora.cache.TrackCacheFile;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Streams training batches from the per-track caches in a seeded order (DESIGN §5). Each epoch is a shuffle of all
+ * tracks that depends only on (seed, epoch); with batches larger than one the shuffled tracks are grouped by length
+ * bucket ({@code bucket_frames}) and cut into batches, whose order is shuffled again, and every item of a batch is
+ * cropped to the batch's shortest latent (a seeded offset) — equal-length crops, never padded latents, because padded
+ * frames change valid ones (GroupNorm over time, the depthwise conv). Text and lyrics are padded and masked. One
+ * prompt variant per item per step, seeded. REPA targets are cropped in proportion to the latent crop.
+ *
+ * <p>Only the current batch is in memory: files are read when their batch comes up. Not thread-safe.
+ */
+public final class BatchLoader {
+    private final CacheIndex index;
+    private final CacheExpectations expect;
+    private final int batchSize;
+    private final int bucketFrames;
+    private final long seed;
+    private final List<String> sslHeads;
+    private final long speakerDim;
+    private DataPosition position;
+    private long planEpoch = -1;
+    private List<int[]> plan;
+
+    /**
+     * @param sslHeads REPA heads to load targets for (the model's ssl_names), empty when REPA is off
+     * @param start    where to start (a resumed run's saved position)
+     */
+    public BatchLoader(CacheIndex index, CacheExpectations expect, int batchSize, int bucketFrames, long seed,
+                       List<String> sslHeads, long speakerDim, DataPosition start) {
+        this.index = index;
+        this.expect = expect;
+        this.batchSize = batchSize;
+        this.bucketFrames = bucketFrames;
+        this.seed = seed;
+        this.sslHeads = List.copyOf(sslHeads);
+        this.speakerDim = speakerDim;
+        this.position = start;
+    }
+
+    /** The position of the next batch. */
+    public DataPosition position() { return position; }
+
+    /** Batches per epoch. */
+    public int batchesPerEpoch() { return plan(0).size(); }
+
+    /** The global batch order of {@code epoch}: track indices per batch. */
+    public List<int[]> plan(long epoch) {
+        if (epoch == planEpoch) return plan;
+        int n = index.size();
+        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, epoch, 0x5EED));
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        shuffle(order, r);
+        List<Integer> sorted = new ArrayList<>(List.of(order));
+        if (batchSize > 1) {
+            sorted.sort(Comparator.comparingLong(i -> index.entries().get(i).frames() / bucketFrames)); // stable
+        }
+        List<int[]> batches = new ArrayList<>();
+        for (int i = 0; i < n; i += batchSize) {
+            int[] b = new int[Math.min(batchSize, n - i)];
+            for (int k = 0; k < b.length; k++) b[k] = sorted.get(i + k);
+            batches.add(b);
+        }
+        if (batchSize > 1) {
+            int[][] arr = batches.toArray(new int[0][]);
+            shuffle(arr, r);
+            batches = List.of(arr);
+        }
+        planEpoch = epoch;
+        plan = batches;
+        return plan;
+    }
+
+    private static <T> void shuffle(T[] a, SplittableRandom r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            T t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Reads and returns the batch at the current position, then advances. */
+    public TrainBatch next() {
+        List<int[]> p = plan(position.epoch());
+        int[] items = p.get((int) position.batch());
+        TrainBatch b = load(items, position);
+        position = position.batch() + 1 < p.size() ? new DataPosition(position.epoch(), position.batch() + 1)
+                : new DataPosition(position.epoch() + 1, 0);
+        return b;
+    }
+
+    private TrainBatch load(int[] items, DataPosition at) {
+        List<TrackCache> caches = new ArrayList<>();
+        try {
+            for (int i : items) caches.add(TrackCacheFile.read(index.entries().get(i).file(), expect));
+            long crop = caches.stream().mapToLong(TrackCache::frames).min().orElseThrow();
+            long maxText = 0, maxLyrics = 0;
+            for (TrackCache c : caches) {
+                maxText = Math.max(maxText, c.textStates().size(1));
+                maxLyrics = Math.max(maxLyrics, c.lyricIds().size(0));
+            }
+            TensorVector latents = new TensorVector(), text = new TensorVector(), textMask = new TensorVector();
+            TensorVector lyrics = new TensorVector(), lyricMask = new TensorVector();
+            Map<String, List<Tensor>> ssl = new LinkedHashMap<>();
+            List<String> keys = new ArrayList<>();
+            for (int k = 0; k < caches.size(); k++) {
+                TrackCache c = caches.get(k);
+                keys.add(c.key());
+                SplittableRandom r = new SplittableRandom(Seeds.mix(seed, at.epoch(), at.batch(), k, 0xDA7A));
+                long start = c.frames() > crop ? r.nextLong(c.frames() - crop + 1) : 0;
+                int variant = r.nextInt((int) c.variants());
+                latents.push_back(c.latent().narrow(2, start, crop));                                  // [C, H, T']
+                text.push_back(pad(c.textStates().get(variant), 0, maxText));                         // [L, D]
+                textMask.push_back(pad(c.textMask().get(variant), 0, maxText));                       // [L]
+                lyrics.push_back(pad(c.lyricIds(), 0, maxLyrics));                                    // [N]
+                lyricMask.push_back(pad(c.lyricMask(), 0, maxLyrics));                                // [N]
+                for (String head : sslHeads) {
+                    Tensor z = c.ssl().get(CacheIndex.cacheSslName(head));
+                    long len = z.size(0);
+                    long s0 = Math.min(len - 1, start * len / c.frames());
+                    long n = Math.max(1, Math.min(len - s0, Math.round((double) crop * len / c.frames())));
+                    ssl.computeIfAbsent(head, h -> new ArrayList<>()).add(z.narrow(0, s0, n).clone());
+                }
+            }
+            long b = caches.size();
+            return new TrainBatch(keys, torch.stack(latents), torch.ones(b, crop), torch.stack(text),
+                    torch.stack(textMask), torch.zeros(b, speakerDim), torch.stack(lyrics), torch.stack(lyricMask), ssl);
+        } finally {
+            caches.forEach(TrackCache::close);
+        }
+    }
+
+    /** Zero-pads dimension {@code dim} of {@code t} to {@code size}. */
+    private static Tensor pad(Tensor t, int dim, long size) {
+        long have = t.size(dim);
+        if (have == size) return t.clone();
+        long[] p = new long[(int) t.dim() * 2];
+        int fromEnd = (int) t.dim() - 1 - dim;
+        p[2 * fromEnd + 1] = size - have;
+        return torch.constant_pad_nd(t, p, new Scalar(0));
+    }
+
+    /** The batch's items dtype-checked view: latents fp32 (as the cache), masks int64. */
+    static ScalarType latentType() { return ScalarType.Float; }
+}
