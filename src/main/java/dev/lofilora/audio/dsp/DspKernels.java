@@ -1,0 +1,45 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * The polyphase FIR kernels of {@code process}: the true-peak interpolators' search and peak envelope, and the
+ * resampler's filter. Two implementations: {@link JavaDsp} (the reference, and the fallback) and the C++/SIMD
+ * library under {@code native/} ({@link Dsp#kernels()} picks the native one when it loads). They agree to float
+ * rounding (the native one uses fused multiply-adds in another order); both are deterministic, so a given machine
+ * always produces the same bytes.
+ *
+ * <p>Conventions shared by every method: arrays are plain Java arrays; a true-peak phase {@code p} has its
+ * {@code ntaps} coefficients at {@code taps[p * ntaps ..]}, and its output at input index n is
+ * {@code sum_k taps[p * ntaps + k] * x[n - k]}; blocks are {@value #TP_BLOCK} outputs, block b covering outputs
+ * {@code b * 16 .. b * 16 + 15}, and the blocks passed must lie inside the signal
+ * ({@code b * 16 >= ntaps - 1} and {@code b * 16 + 16 <= x.length}): callers handle the edges. Implementations are
+ * stateless and thread-safe.
+ */
+public interface DspKernels {
+    /** Outputs per true-peak block (equal to the loudness package's BlockStats.BLOCK). */
+    int TP_BLOCK = 16;
+
+    /** What runs, for reports: e.g. "native (AVX2+FMA)", "Java". */
+    String describe();
+
+    /**
+     * The largest |output| of every phase over the blocks in [b0, b1) whose {@code bound} exceeds the running
+     * maximum, which starts at {@code best}; returns {@code best} if no block beats it.
+     */
+    float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps);
+
+    /**
+     * For every output over {@code threshold} in the blocks of [b0, b1) whose {@code bound} exceeds the threshold,
+     * raises {@code env} to |output| at input indices {@code n + lagFloor[p]} and one after (clamped to the signal).
+     */
+    void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases, int ntaps,
+                    int[] lagFloor, float[] env);
+
+    /**
+     * {@code count} resampler outputs of one or two channels ({@code x1}, {@code y1} null for one) into
+     * {@code y[outOffset ..]}: output i is {@code sum_k bank[p * tapsPadded + k] * x[q + k]}, starting at window start
+     * {@code q0} and phase {@code p0}; per output q advances by {@code stepDiv} and p by {@code stepMod}, with a carry
+     * into q when p reaches {@code L}. Every window must lie inside x.
+     */
+    void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
+                  float[] bank, int tapsPadded, int L, int stepDiv, int stepMod);
+}

@@ -1,0 +1,88 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * The Java reference of {@link DspKernels}: the arithmetic of the portable body of {@code native/lofi_dsp.h} (float
+ * accumulation, taps in order), used by the tests that hold the native kernels to it and, for the true-peak search,
+ * where the native library does not load. Its resampler is a plain dot product per output, the reference only: without
+ * the native library {@code Resampler} runs libswresample instead.
+ */
+public final class JavaDsp implements DspKernels {
+    public static final JavaDsp INSTANCE = new JavaDsp();
+
+    private JavaDsp() {}
+
+    @Override
+    public String describe() { return "Java"; }
+
+    @Override
+    public float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps) {
+        float[] y = new float[TP_BLOCK];
+        for (int b = b0; b < b1; b++) {
+            if (!(bound[b] > best)) continue;
+            int s = b * TP_BLOCK;
+            float m = 0f;
+            for (int p = 0; p < phases; p++) {
+                phaseBlock(x, taps, p * ntaps, ntaps, s, y);
+                for (float v : y) m = Math.max(m, Math.abs(v));
+            }
+            if (m > best) best = m;
+        }
+        return best;
+    }
+
+    @Override
+    public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
+                           int ntaps, int[] lagFloor, float[] env) {
+        float[] y = new float[TP_BLOCK];
+        int last = x.length - 1;
+        for (int b = b0; b < b1; b++) {
+            if (!(bound[b] > threshold)) continue;
+            int s = b * TP_BLOCK;
+            for (int p = 0; p < phases; p++) {
+                phaseBlock(x, taps, p * ntaps, ntaps, s, y);
+                for (int j = 0; j < TP_BLOCK; j++) {
+                    float v = Math.abs(y[j]);
+                    if (!(v > threshold)) continue;
+                    int lo = s + j + lagFloor[p];
+                    int a = Math.max(0, Math.min(last, lo)), c = Math.max(0, Math.min(last, lo + 1));
+                    if (env[a] < v) env[a] = v;
+                    if (env[c] < v) env[c] = v;
+                }
+            }
+        }
+    }
+
+    /**
+     * y[j] = output of the phase at {@code off} for input index s + j, every output summed tap by tap in order (the
+     * reference arithmetic). The loop runs tap-major: it has no dependency chain, so the JIT vectorises it, and each
+     * y[j] still adds its taps in the same order as an output-by-output sum.
+     */
+    private static void phaseBlock(float[] x, float[] taps, int off, int ntaps, int s, float[] y) {
+        float c0 = taps[off];
+        for (int j = 0; j < TP_BLOCK; j++) y[j] = c0 * x[s + j];
+        for (int k = 1; k < ntaps; k++) {
+            float c = taps[off + k];
+            int o = s - k;
+            for (int j = 0; j < TP_BLOCK; j++) y[j] += c * x[o + j];
+        }
+    }
+
+    @Override
+    public void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
+                         float[] bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+        int q = q0, p = p0;
+        for (int i = 0; i < count; i++) {
+            int h = p * tapsPadded;
+            float a = 0f, b = 0f;
+            for (int k = 0; k < tapsPadded; k++) a += bank[h + k] * x0[q + k];
+            y0[outOffset + i] = a;
+            if (x1 != null) {
+                for (int k = 0; k < tapsPadded; k++) b += bank[h + k] * x1[q + k];
+                y1[outOffset + i] = b;
+            }
+            q += stepDiv;
+            p += stepMod;
+            if (p >= L) { p -= L; q++; }
+        }
+    }
+}

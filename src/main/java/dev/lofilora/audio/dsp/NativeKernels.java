@@ -1,0 +1,71 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * {@link DspKernels} on the native library, each call cut into chunks so that no JNI critical region (which holds
+ * off the garbage collector) lasts more than about a millisecond.
+ */
+final class NativeKernels implements DspKernels {
+    /** True-peak blocks per native call (16 k blocks = 256 k samples: well under a millisecond). */
+    private static final int TP_CHUNK_BLOCKS = 1 << 14;
+    /** Resampler outputs per native call per channel (about a millisecond at 128 taps). */
+    private static final int RESAMPLE_CHUNK = 1 << 15;
+
+    private final String description;
+
+    NativeKernels() {
+        int level = NativeDsp.lofi_simd_level();
+        description = "native (" + (level == 1 ? "AVX2+FMA" : "portable C++") + ")";
+    }
+
+    @Override
+    public String describe() { return description; }
+
+    @Override
+    public float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps) {
+        check(x, b0, b1, ntaps);
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            best = NativeDsp.lofi_tp_peak(x, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), best, taps, phases, ntaps);
+        }
+        return best;
+    }
+
+    @Override
+    public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
+                           int ntaps, int[] lagFloor, float[] env) {
+        check(x, b0, b1, ntaps);
+        if (env.length != x.length || lagFloor.length < phases) throw new IllegalArgumentException("env/lag sizes");
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            NativeDsp.lofi_tp_envelope(x, x.length, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), threshold, taps, phases,
+                    ntaps, lagFloor, env);
+        }
+    }
+
+    @Override
+    public void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
+                         float[] bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+        // the native code trusts its indices: check the window of the last output before going in
+        long lastQ = q0 + (long) (count - 1) * stepDiv + ((long) p0 + (long) (count - 1) * stepMod) / L;
+        if (count <= 0) return;
+        if (q0 < 0 || lastQ + tapsPadded > x0.length || (x1 != null && x1.length != x0.length)
+                || outOffset < 0 || outOffset + count > y0.length || (x1 != null && (y1 == null || y1.length != y0.length))
+                || bank.length < (long) L * tapsPadded || p0 < 0 || p0 >= L || stepMod < 0 || stepMod >= L) {
+            throw new IllegalArgumentException("resample window outside the signal");
+        }
+        int q = q0, p = p0;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(RESAMPLE_CHUNK, count - done);
+            NativeDsp.lofi_resample(x0, x1, y0, y1, outOffset + done, n, q, p, bank, tapsPadded, L, stepDiv, stepMod);
+            // where the next chunk starts: n more steps of (stepDiv, stepMod) with carries
+            long pp = p + (long) n * stepMod;
+            q += n * stepDiv + (int) (pp / L);
+            p = (int) (pp % L);
+            done += n;
+        }
+    }
+
+    private static void check(float[] x, int b0, int b1, int ntaps) {
+        if (b0 < b1 && (b0 * TP_BLOCK < ntaps - 1 || (long) b1 * TP_BLOCK > x.length)) {
+            throw new IllegalArgumentException("true-peak blocks " + b0 + ".." + b1 + " reach outside the signal");
+        }
+    }
+}
