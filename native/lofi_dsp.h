@@ -94,6 +94,58 @@ static void resample_generic(const float* const* x, float* const* y, int channel
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Block minima and maxima (BlockStats): blocks of TP_BLOCK samples, full blocks only.
+
+static void block_minmax_generic(const float* x, int b0, int b1, float* mx, float* mn) {
+    for (int b = b0; b < b1; b++) {
+        const float* p = x + b * TP_BLOCK;
+        float hi = p[0], lo = p[0];
+        bool nan = false;
+        for (int j = 0; j < TP_BLOCK; j++) {
+            hi = p[j] > hi ? p[j] : hi;
+            lo = p[j] < lo ? p[j] : lo;
+            nan |= p[j] != p[j];
+        }
+        // a NaN makes both NaN, as Java's Math.max and Math.min do (the limiter refuses such audio)
+        mx[b] = nan ? NAN : hi;
+        mn[b] = nan ? NAN : lo;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 24-bit PCM, interleaved stereo little-endian: what `process` writes and reads back. Quantisation as WavFile's
+// Java: round half to even of v * 2^23, clipped to [-2^23, 2^23 - 1] (clipping first, in float, gives the same
+// integers, and the scaling by a power of two is exact).
+
+static inline int32_t quantise24(float v) {
+    float s = v * 8388608.0f;
+    s = s > 8388607.0f ? 8388607.0f : s;
+    s = s < -8388608.0f ? -8388608.0f : s;
+    return (int32_t) nearbyintf(s);
+}
+
+static void pack24_generic(const float* l, const float* r, int from, int to, float gain, uint8_t* out) {
+    uint8_t* o = out;
+    for (int i = from; i < to; i++) {
+        const int32_t a = quantise24(l[i] * gain), b = quantise24(r[i] * gain);
+        o[0] = (uint8_t) a; o[1] = (uint8_t) (a >> 8); o[2] = (uint8_t) (a >> 16);
+        o[3] = (uint8_t) b; o[4] = (uint8_t) (b >> 8); o[5] = (uint8_t) (b >> 16);
+        o += 6;
+    }
+}
+
+static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int at) {
+    const float scale = 1.0f / 8388608.0f;
+    for (int i = 0; i < n; i++) {
+        const uint8_t* p = in + 6 * i;
+        const int32_t a = (int32_t) ((uint32_t) p[0] << 8 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 24) >> 8;
+        const int32_t b = (int32_t) ((uint32_t) p[3] << 8 | (uint32_t) p[4] << 16 | (uint32_t) p[5] << 24) >> 8;
+        l[at + i] = a * scale;
+        r[at + i] = b * scale;
+    }
+}
+
 #ifdef LOFI_X86
 static bool has_avx2_fma() {
     static const int ok = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
@@ -112,6 +164,59 @@ __attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
+}
+
+// Sixteen samples per block: two loads, then a horizontal max and min.
+__attribute__((target("avx2,fma"))) static void block_minmax_avx2(const float* x, int b0, int b1, float* mx, float* mn) {
+    for (int b = b0; b < b1; b++) {
+        const __m256 v0 = _mm256_loadu_ps(x + b * TP_BLOCK), v1 = _mm256_loadu_ps(x + b * TP_BLOCK + 8);
+        const __m256 hi = _mm256_max_ps(v0, v1), lo = _mm256_min_ps(v0, v1);
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(hi), _mm256_extractf128_ps(hi, 1));
+        __m128 m = _mm_min_ps(_mm256_castps256_ps128(lo), _mm256_extractf128_ps(lo, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        m = _mm_min_ps(m, _mm_movehl_ps(m, m));
+        h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+        m = _mm_min_ss(m, _mm_shuffle_ps(m, m, 1));
+        const bool nan = _mm256_movemask_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q)) != 0;
+        mx[b] = nan ? NAN : _mm_cvtss_f32(h);
+        mn[b] = nan ? NAN : _mm_cvtss_f32(m);
+    }
+}
+
+// Eight frames at a time: scale, clip, round (the default rounding mode: half to even), interleave, and a byte
+// shuffle that keeps the low three bytes of each 32-bit integer.
+__attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, const float* r, int from, int to, float gain,
+                                                            uint8_t* out) {
+    const __m256 g = _mm256_set1_ps(gain), s = _mm256_set1_ps(8388608.0f);
+    const __m256 hi = _mm256_set1_ps(8388607.0f), lo = _mm256_set1_ps(-8388608.0f);
+    const __m128i shuf = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    uint8_t* o = out;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+        // multiply by the gain first and by 2^23 second, as the scalar code, so the products are the same floats
+        __m256 a = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(l + i), g), s);
+        __m256 b = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(r + i), g), s);
+        a = _mm256_max_ps(_mm256_min_ps(a, hi), lo);
+        b = _mm256_max_ps(_mm256_min_ps(b, hi), lo);
+        const __m256i ia = _mm256_cvtps_epi32(a), ib = _mm256_cvtps_epi32(b);
+        // frames 0-1, 4-5 | 2-3, 6-7 interleaved L R L R within each 128-bit lane
+        const __m256i p0 = _mm256_unpacklo_epi32(ia, ib), p1 = _mm256_unpackhi_epi32(ia, ib);
+        const __m128i f01 = _mm256_castsi256_si128(p0), f23 = _mm256_castsi256_si128(p1);
+        const __m128i f45 = _mm256_extracti128_si256(p0, 1), f67 = _mm256_extracti128_si256(p1, 1);
+        // 12 useful bytes per 16-byte store; each store's last 4 bytes are overwritten by the next one
+        _mm_storeu_si128((__m128i*) (o + 0), _mm_shuffle_epi8(f01, shuf));
+        _mm_storeu_si128((__m128i*) (o + 12), _mm_shuffle_epi8(f23, shuf));
+        _mm_storeu_si128((__m128i*) (o + 24), _mm_shuffle_epi8(f45, shuf));
+        if (i + 16 <= to) {
+            _mm_storeu_si128((__m128i*) (o + 36), _mm_shuffle_epi8(f67, shuf));
+        } else { // the last vector of the range: no 4 spare bytes after it
+            alignas(16) uint8_t tmp[16];
+            _mm_store_si128((__m128i*) tmp, _mm_shuffle_epi8(f67, shuf));
+            for (int k = 0; k < 12; k++) o[36 + k] = tmp[k];
+        }
+        o += 48;
+    }
+    pack24_generic(l, r, i, to, gain, o);
 }
 
 // Both 8-output halves of a block and every phase in registers: 2*P independent FMA chains per tap, one pair of
@@ -184,48 +289,79 @@ __attribute__((target("avx2,fma"))) static void tp_envelope_avx2(const float* x,
     }
 }
 
-// One output per channel per step; four accumulators per channel (taps padded to a multiple of 32) keep eight FMA
-// chains in flight, and the filter phase is loaded once for every channel.
+// One output of one or two channels. Every output, whichever of this and resample_pair2_avx2 computes it, is summed
+// the same way (two accumulators over taps k and k + 8 in steps of 16, then their sum reduced), so the result does
+// not depend on how a caller splits the outputs.
+__attribute__((target("avx2,fma"))) static inline void resample_one_avx2(const float* const* x, float* const* y,
+                                                                         int channels, int i, int q, const float* h,
+                                                                         int tapsPadded) {
+    for (int c = 0; c < channels; c++) {
+        const float* a = x[c] + q;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+        for (int k = 0; k < tapsPadded; k += 16) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k), _mm256_loadu_ps(a + k), a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k + 8), _mm256_loadu_ps(a + k + 8), a1);
+        }
+        y[c][i] = hsum8(_mm256_add_ps(a0, a1));
+    }
+}
+
+// Two outputs of two channels that share a phase (outputs i and i + L): each row of the bank loaded feeds four FMAs
+// instead of one, which matters where the core loads one 256-bit vector per cycle (x86 cores that split AVX ops).
+__attribute__((target("avx2,fma"))) static inline void resample_pair2_avx2(const float* x0, const float* x1, float* y0,
+                                                                           float* y1, int i, int i2, int q, int q2,
+                                                                           const float* h, int tapsPadded) {
+    const float *a = x0 + q, *b = x1 + q, *c = x0 + q2, *d = x1 + q2;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    for (int k = 0; k < tapsPadded; k += 16) {
+        const __m256 h0 = _mm256_loadu_ps(h + k), h1 = _mm256_loadu_ps(h + k + 8);
+        a0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(a + k), a0);
+        b0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(b + k), b0);
+        c0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(c + k), c0);
+        d0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(d + k), d0);
+        a1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(a + k + 8), a1);
+        b1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(b + k + 8), b1);
+        c1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(c + k + 8), c1);
+        d1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(d + k + 8), d1);
+    }
+    y0[i] = hsum8(_mm256_add_ps(a0, a1));
+    y1[i] = hsum8(_mm256_add_ps(b0, b1));
+    y0[i2] = hsum8(_mm256_add_ps(c0, c1));
+    y1[i2] = hsum8(_mm256_add_ps(d0, d1));
+}
+
+// Phase-major within chunks: the filter bank (L rows of tapsPadded floats, 80 kB for 44.1 -> 48 kHz) does not fit in
+// the L1 cache, and in output order every output would fetch its row from L2. Outputs i and i + L share a phase and
+// lie exactly M input samples apart, so a chunk of a few periods is computed one phase at a time: each row is
+// fetched once per chunk and the chunk's samples stay in L1. Every output is still one independent sum, so the
+// result is the same as in output order.
 __attribute__((target("avx2,fma"))) static void resample_avx2(const float* const* x, float* const* y, int channels,
                                                               int count, int q0, int p0, const float* bank,
                                                               int tapsPadded, int L, int stepDiv, int stepMod) {
-    int q = q0, p = p0;
-    for (int i = 0; i < count; i++) {
-        const float* h = bank + (int64_t) p * tapsPadded;
-        int c = 0;
-        for (; c + 1 < channels; c += 2) {
-            const float* a = x[c] + q;
-            const float* b = x[c + 1] + q;
-            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int k = 0; k < tapsPadded; k += 32) {
-                const __m256 h0 = _mm256_loadu_ps(h + k), h1 = _mm256_loadu_ps(h + k + 8);
-                const __m256 h2 = _mm256_loadu_ps(h + k + 16), h3 = _mm256_loadu_ps(h + k + 24);
-                a0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(a + k), a0);
-                b0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(b + k), b0);
-                a1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(a + k + 8), a1);
-                b1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(b + k + 8), b1);
-                a2 = _mm256_fmadd_ps(h2, _mm256_loadu_ps(a + k + 16), a2);
-                b2 = _mm256_fmadd_ps(h2, _mm256_loadu_ps(b + k + 16), b2);
-                a3 = _mm256_fmadd_ps(h3, _mm256_loadu_ps(a + k + 24), a3);
-                b3 = _mm256_fmadd_ps(h3, _mm256_loadu_ps(b + k + 24), b3);
+    const int periods = L >= 2048 ? 1 : 2048 / L;
+    const int chunk = L * periods;
+    const int M = stepDiv * L + stepMod; // input samples per L outputs
+    int q = q0, p = p0;                   // window start and phase of the chunk's first output
+    for (int i0 = 0; i0 < count; i0 += chunk) {
+        const int n = count - i0 < chunk ? count - i0 : chunk;
+        int qj = q, pj = p;
+        const int rows = n < L ? n : L;
+        for (int j = 0; j < rows; j++) {
+            const float* h = bank + (int64_t) pj * tapsPadded;
+            int qi = qj;
+            int i = i0 + j;
+            if (channels == 2) {
+                for (; i + L < i0 + n; i += 2 * L, qi += 2 * M) {
+                    resample_pair2_avx2(x[0], x[1], y[0], y[1], i, i + L, qi, qi + M, h, tapsPadded);
+                }
             }
-            y[c][i] = hsum8(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-            y[c + 1][i] = hsum8(_mm256_add_ps(_mm256_add_ps(b0, b1), _mm256_add_ps(b2, b3)));
+            for (; i < i0 + n; i += L, qi += M) resample_one_avx2(x, y, channels, i, qi, h, tapsPadded);
+            qj += stepDiv;
+            pj += stepMod;
+            if (pj >= L) { pj -= L; qj++; }
         }
-        for (; c < channels; c++) {
-            const float* a = x[c] + q;
-            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            for (int k = 0; k < tapsPadded; k += 32) {
-                a0 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k), _mm256_loadu_ps(a + k), a0);
-                a1 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k + 8), _mm256_loadu_ps(a + k + 8), a1);
-                a2 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k + 16), _mm256_loadu_ps(a + k + 16), a2);
-                a3 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k + 24), _mm256_loadu_ps(a + k + 24), a3);
-            }
-            y[c][i] = hsum8(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-        }
-        q += stepDiv;
-        p += stepMod;
-        if (p >= L) { p -= L; q++; }
+        // the next chunk starts `periods` whole periods later: the phase repeats, the window moves periods * M
+        q += periods * M;
     }
 }
 #endif
@@ -281,7 +417,7 @@ static inline void lofi_tp_envelope(const float* x, int frames, const float* bou
 
 /**
  * {@code count} outputs of a one- or two-channel resampler (x1/y1 null for one channel), written to y0[outOffset..],
- * y1[outOffset..]. Rows of the bank are tapsPadded long (the AVX2 body needs a multiple of 32; the caller pads).
+ * y1[outOffset..]. Rows of the bank are tapsPadded long (the AVX2 body needs a multiple of 16; the caller pads).
  */
 static inline void lofi_resample(const float* x0, const float* x1, float* y0, float* y1, int outOffset, int count,
                                  int q0, int p0, const float* bank, int tapsPadded, int L, int stepDiv, int stepMod) {
@@ -290,12 +426,35 @@ static inline void lofi_resample(const float* x0, const float* x1, float* y0, fl
     float* ys[2] = {y0 + outOffset, y1 != 0 ? y1 + outOffset : 0};
     const int channels = x1 != 0 ? 2 : 1;
 #ifdef LOFI_X86
-    if (has_avx2_fma() && tapsPadded % 32 == 0) {
+    if (has_avx2_fma() && tapsPadded % 16 == 0) {
         resample_avx2(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
         return;
     }
 #endif
     resample_generic(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
+}
+
+/** Maximum and minimum of blocks [b0, b1) of 16 samples of x, into mx[b] and mn[b]. */
+static inline void lofi_block_minmax(const float* x, int b0, int b1, float* mx, float* mn) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { block_minmax_avx2(x, b0, b1, mx, mn); return; }
+#endif
+    block_minmax_generic(x, b0, b1, mx, mn);
+}
+
+/** Frames [from, to) of l and r, times gain, as interleaved 24-bit little-endian PCM into out[0 ..]. */
+static inline void lofi_pack24_stereo(const float* l, const float* r, int from, int to, float gain, signed char* out) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { pack24_avx2(l, r, from, to, gain, (uint8_t*) out); return; }
+#endif
+    pack24_generic(l, r, from, to, gain, (uint8_t*) out);
+}
+
+/** n interleaved 24-bit stereo frames from in[0 ..] into l[at ..] and r[at ..] (exact: integer times 2^-23). */
+static inline void lofi_unpack24_stereo(const signed char* in, int n, float* l, float* r, int at) {
+    lofi_dsp_detail::unpack24_generic((const uint8_t*) in, n, l, r, at);
 }
 
 #endif

@@ -1,8 +1,8 @@
 package dev.lofilora.audio.dsp;
 
 /**
- * The polyphase FIR kernels of {@code process}: the true-peak interpolators' search and peak envelope, and the
- * resampler's filter. Two implementations: {@link JavaDsp} (the reference, and the fallback) and the C++/SIMD
+ * The hot loops of {@code process}: the polyphase FIRs (the true-peak interpolators' search and peak envelope, the
+ * resampler's filter), the block statistics that prune the true-peak search, and 24-bit PCM packing. Two implementations: {@link JavaDsp} (the reference, and the fallback) and the C++/SIMD
  * library under {@code native/} ({@link Dsp#kernels()} picks the native one when it loads). They agree to float
  * rounding (the native one uses fused multiply-adds in another order); both are deterministic, so a given machine
  * always produces the same bytes.
@@ -42,4 +42,16 @@ public interface DspKernels {
      */
     void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
                   float[] bank, int tapsPadded, int L, int stepDiv, int stepMod);
+
+    /** Maximum and minimum of each of the first {@code blocks} blocks of {@value #TP_BLOCK} samples of x. */
+    void blockMinMax(float[] x, int blocks, float[] max, float[] min);
+
+    /**
+     * Frames [from, to) of {@code l} and {@code r}, each multiplied by {@code gain} (in float), as interleaved 24-bit
+     * little-endian PCM into {@code out[0 ..]}: round half to even of v·2^23, clipped to [-2^23, 2^23 - 1].
+     */
+    void pack24Stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
+
+    /** {@code n} interleaved 24-bit little-endian stereo frames from {@code in[0 ..]} into l and r from {@code at}. */
+    void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at);
 }

@@ -28,4 +28,10 @@ final class NativeDsp {
 
     static native void lofi_resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0,
                                      int p0, float[] bank, int tapsPadded, int L, int stepDiv, int stepMod);
+
+    static native void lofi_block_minmax(float[] x, int b0, int b1, float[] mx, float[] mn);
+
+    static native void lofi_pack24_stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
+
+    static native void lofi_unpack24_stereo(byte[] in, int n, float[] l, float[] r, int at);
 }

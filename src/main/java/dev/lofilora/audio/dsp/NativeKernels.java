@@ -68,4 +68,30 @@ final class NativeKernels implements DspKernels {
             throw new IllegalArgumentException("true-peak blocks " + b0 + ".." + b1 + " reach outside the signal");
         }
     }
+
+    @Override
+    public void blockMinMax(float[] x, int blocks, float[] max, float[] min) {
+        if ((long) blocks * TP_BLOCK > x.length || max.length < blocks || min.length < blocks) {
+            throw new IllegalArgumentException(blocks + " blocks of " + x.length + " samples");
+        }
+        for (int b = 0; b < blocks; b += TP_CHUNK_BLOCKS) {
+            NativeDsp.lofi_block_minmax(x, b, Math.min(blocks, b + TP_CHUNK_BLOCKS), max, min);
+        }
+    }
+
+    @Override
+    public void pack24Stereo(float[] l, float[] r, int from, int to, float gain, byte[] out) {
+        if (from < 0 || to > l.length || to > r.length || (long) (to - from) * 6 > out.length) {
+            throw new IllegalArgumentException("frames " + from + ".." + to);
+        }
+        if (to > from) NativeDsp.lofi_pack24_stereo(l, r, from, to, gain, out);
+    }
+
+    @Override
+    public void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at) {
+        if (at < 0 || at + n > l.length || at + n > r.length || (long) n * 6 > in.length) {
+            throw new IllegalArgumentException(n + " frames at " + at);
+        }
+        if (n > 0) NativeDsp.lofi_unpack24_stereo(in, n, l, r, at);
+    }
 }

@@ -18,8 +18,8 @@ import dev.lofilora.audio.dsp.DspKernels;
 final class PolyphaseResampler {
     /** Ratios with more phases than this (exotic rates) are left to libswresample. */
     static final int MAX_PHASES = 1024;
-    /** The native kernel reads the taps in groups of 32. */
-    private static final int TAP_GROUP = 32;
+    /** The native kernel reads the taps in groups of 16. */
+    private static final int TAP_GROUP = 16;
 
     final int inRate, outRate;
     final int L, M;

@@ -186,6 +186,7 @@ final class TrackProcessor {
         double gain = settings.targetLufs() - before.integratedLufs();
         double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
         AudioBuffer result;
+        float outputGain = 1f;
         if (peakAfterGain > settings.ceilingDbtp()) {
             if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
                 w.gainDb = gain;
@@ -221,7 +222,12 @@ final class TrackProcessor {
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
                     before.truePeakDbtp() + gain, runs);
         } else {
-            result = scaled(audio, gain);
+            // the WAV writer applies the gain as it quantises (the same bytes as writing a scaled copy, without it)
+            if (settings.outputFormat() == OutputFormat.FLAC) result = scaled(audio, gain);
+            else {
+                result = audio;
+                outputGain = (float) Math.pow(10.0, gain / 20.0);
+            }
             w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
@@ -231,7 +237,7 @@ final class TrackProcessor {
         t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
-        else WavFile.write(out, result, 24);
+        else WavFile.write(out, result, 24, outputGain);
         w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
         w.stageSeconds.put("write", secondsSince(t));
@@ -267,6 +273,7 @@ final class TrackProcessor {
         return limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
+    /** {@code a} times the gain, in float (what {@link WavFile#write(Path, AudioBuffer, int, float)} applies). */
     static AudioBuffer scaled(AudioBuffer a, double gainDb) {
         float g = (float) Math.pow(10.0, gainDb / 20.0);
         float[][] out = new float[a.channels()][a.frames()];

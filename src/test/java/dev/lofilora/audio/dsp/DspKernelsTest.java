@@ -106,6 +106,44 @@ class DspKernelsTest {
                 bank, padded, L, M / L, M % L));
     }
 
+    @Test
+    void blockExtremesAndPcmPackingAreExactlyTheReference() {
+        Random rnd = new Random(14);
+        int frames = 70001;
+        float[] l = signal(rnd, frames), r = signal(rnd, frames);
+        // values on and past the 24-bit limits, exact halves (round half to even) and tiny ones
+        l[0] = 1f; l[1] = -1f; l[2] = 1.5f; l[3] = -1.5f; l[4] = 0.5f / 8388608f; l[5] = 1.5f / 8388608f;
+        l[6] = -2.5f / 8388608f; l[7] = (8388607.5f) / 8388608f; l[8] = 0f; l[9] = -0f;
+        int blocks = frames / 16;
+        float[] mx = new float[blocks], mn = new float[blocks], mx2 = new float[blocks], mn2 = new float[blocks];
+        REF.blockMinMax(l, blocks, mx, mn);
+        nat().blockMinMax(l, blocks, mx2, mn2);
+        assertTrue(java.util.Arrays.equals(mx, mx2) && java.util.Arrays.equals(mn, mn2));
+        l[40] = Float.NaN; // a NaN makes its block's extremes NaN, as Math.max/min do
+        nat().blockMinMax(l, blocks, mx2, mn2);
+        assertTrue(Float.isNaN(mx2[2]) && Float.isNaN(mn2[2]) && !Float.isNaN(mx2[1]) && !Float.isNaN(mx2[3]));
+        l[40] = 0.1f;
+        for (float gain : new float[] {1f, 0.7071f, 1.9953f}) {
+            for (int[] range : new int[][] {{0, frames}, {3, 11}, {5, 5 + 8}, {1, 1 + 17}}) {
+                byte[] want = new byte[frames * 6], got = new byte[frames * 6];
+                REF.pack24Stereo(l, r, range[0], range[1], gain, want);
+                nat().pack24Stereo(l, r, range[0], range[1], gain, got);
+                assertTrue(java.util.Arrays.equals(want, got), "gain " + gain + " frames " + range[0] + ".." + range[1]);
+            }
+        }
+        byte[] pcm = new byte[frames * 6];
+        REF.pack24Stereo(l, r, 0, frames, 1f, pcm);
+        float[] a = new float[frames + 3], b = new float[frames + 3], c = new float[frames + 3], d = new float[frames + 3];
+        REF.unpack24Stereo(pcm, frames, a, b, 3);
+        nat().unpack24Stereo(pcm, frames, c, d, 3);
+        assertTrue(java.util.Arrays.equals(a, c) && java.util.Arrays.equals(b, d));
+        assertEquals(8388607f / 8388608f, a[3], 0f); // +1.0 clips to the largest 24-bit value
+        assertEquals(-1f, a[4], 0f);
+        assertEquals(0f, a[7], 0f);                  // 0.5 LSB rounds to even: 0
+        assertEquals(2f / 8388608f, a[8], 0f);       // 1.5 LSB rounds to even: 2
+        assertEquals(-2f / 8388608f, a[9], 0f);      // -2.5 LSB rounds to even: -2
+    }
+
     /** Loud noise with a few spikes, so that outputs are far from zero and the maxima are well defined. */
     private static float[] signal(Random rnd, int n) {
         float[] x = new float[n];
