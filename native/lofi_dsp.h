@@ -146,6 +146,52 @@ static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int a
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// K-weighting (BS.1770 pre-filter: high shelf then high-pass, transposed direct form II in double) of a stereo pair,
+// energy per tick. Four lanes run in lock-step: (channel a, b) x (segment 0, 1). Segment 0 starts at tick t0 from the
+// given state; segment 1 at tick t1 (the caller starts it early, from zero state, so that its state has converged
+// before the ticks it stores: the filter forgets its start as 0.9988^n at 192 kHz, 0.995^n at 48 kHz). Lane inputs
+// past `frames` read as zero. Per tick, lanes store wa*acc_a + wb*acc_b into ticks[t] when t is in [store0, store1)
+// for segment 0 or [store1, storeEnd) for segment 1; segment 1's state after tick storeEnd - 1 is saved to endState.
+// coef = {b0, b1, b2, a1, a2, h1, h2}; state = 16 doubles {s1, s2, t1, t2} x lanes {a0, b0, a1, b1}.
+
+static const double K_DENORMAL_GUARD = 1e-30;
+
+static void kweight_generic(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
+                            int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
+                            double* state, double* ticks, double* endState) {
+    const double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
+    for (int k = 0; k < count; k++) {
+        for (int seg = 0; seg < 2; seg++) {
+            const int t = (seg == 0 ? t0 : t1) + k;
+            double acc[2] = {0, 0};
+            for (int c = 0; c < 2; c++) {
+                const float* x = c == 0 ? xa : xb;
+                double* st = state + 4 * (2 * seg + c);
+                double s1 = st[0], s2 = st[1], u1 = st[2], u2 = st[3];
+                for (int i = t * tick, e = i + tick; i < e; i++) {
+                    const double in = i < frames ? (double) x[i] : 0.0;
+                    const double y = b0 * in + s1;
+                    s1 = b1 * in - a1 * y + s2;
+                    s2 = b2 * in - a2 * y;
+                    const double z = y + u1;
+                    u1 = -2.0 * y - h1 * z + u2;
+                    u2 = y - h2 * z;
+                    acc[c] += z * z;
+                }
+                if (fabs(s1) < K_DENORMAL_GUARD) s1 = 0;
+                if (fabs(s2) < K_DENORMAL_GUARD) s2 = 0;
+                if (fabs(u1) < K_DENORMAL_GUARD) u1 = 0;
+                if (fabs(u2) < K_DENORMAL_GUARD) u2 = 0;
+                st[0] = s1; st[1] = s2; st[2] = u1; st[3] = u2;
+            }
+            const double e = wa * acc[0] + wb * acc[1];
+            if (seg == 0 ? (t >= store0 && t < store1) : (t >= store1 && t < storeEnd)) ticks[t] = e;
+            if (seg == 1 && t == storeEnd - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 + j];
+        }
+    }
+}
+
 #ifdef LOFI_X86
 static bool has_avx2_fma() {
     static const int ok = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
@@ -164,6 +210,59 @@ __attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
+}
+
+// The four lanes of kweight_generic in one register: the recursion's latency chain (two dependent FMAs per sample)
+// is paid once for four channel-segments instead of once for each.
+__attribute__((target("avx2,fma"))) static void kweight_avx2(const float* xa, const float* xb, int frames, int tick,
+                                                             int t0, int t1, int count, int store0, int store1,
+                                                             int storeEnd, const double* coef, double wa, double wb,
+                                                             double* state, double* ticks, double* endState) {
+    const __m256d b0 = _mm256_set1_pd(coef[0]), b1 = _mm256_set1_pd(coef[1]), b2 = _mm256_set1_pd(coef[2]);
+    const __m256d na1 = _mm256_set1_pd(-coef[3]), na2 = _mm256_set1_pd(-coef[4]);
+    const __m256d nh1 = _mm256_set1_pd(-coef[5]), nh2 = _mm256_set1_pd(-coef[6]), m2 = _mm256_set1_pd(-2.0);
+    const __m256d guard = _mm256_set1_pd(K_DENORMAL_GUARD);
+    const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    // lanes: a0, b0, a1, b1 (state layout [variable][lane] here, [lane][variable] in the caller's array)
+    __m256d s1 = _mm256_setr_pd(state[0], state[4], state[8], state[12]);
+    __m256d s2 = _mm256_setr_pd(state[1], state[5], state[9], state[13]);
+    __m256d u1 = _mm256_setr_pd(state[2], state[6], state[10], state[14]);
+    __m256d u2 = _mm256_setr_pd(state[3], state[7], state[11], state[15]);
+    for (int k = 0; k < count; k++) {
+        const int ta = t0 + k, tb = t1 + k;
+        const int ia = ta * tick, ib = tb * tick;
+        __m256d acc = _mm256_setzero_pd();
+        const bool inside = ib + tick <= frames; // segment 0 always is
+        for (int j = 0; j < tick; j++) {
+            const double vb0 = inside || ib + j < frames ? (double) xa[ib + j] : 0.0;
+            const double vb1 = inside || ib + j < frames ? (double) xb[ib + j] : 0.0;
+            const __m256d in = _mm256_setr_pd((double) xa[ia + j], (double) xb[ia + j], vb0, vb1);
+            const __m256d y = _mm256_fmadd_pd(b0, in, s1);
+            s1 = _mm256_fmadd_pd(na1, y, _mm256_fmadd_pd(b1, in, s2));
+            s2 = _mm256_fmadd_pd(na2, y, _mm256_mul_pd(b2, in));
+            const __m256d z = _mm256_add_pd(y, u1);
+            u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
+            u2 = _mm256_fmadd_pd(nh2, z, y);
+            acc = _mm256_fmadd_pd(z, z, acc);
+        }
+        // flush states that decayed to nothing (keeps the loop off denormals after digital silence)
+        s1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s1, absMask), guard, _CMP_LT_OQ), s1);
+        s2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s2, absMask), guard, _CMP_LT_OQ), s2);
+        u1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u1, absMask), guard, _CMP_LT_OQ), u1);
+        u2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u2, absMask), guard, _CMP_LT_OQ), u2);
+        alignas(32) double a[4];
+        _mm256_store_pd(a, acc);
+        if (ta >= store0 && ta < store1) ticks[ta] = wa * a[0] + wb * a[1];
+        if (tb >= store1 && tb < storeEnd) ticks[tb] = wa * a[2] + wb * a[3];
+        if (tb == storeEnd - 1) {
+            alignas(32) double v[4][4];
+            _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
+            for (int c = 0; c < 2; c++) for (int q = 0; q < 4; q++) endState[4 * c + q] = v[q][2 + c];
+        }
+    }
+    alignas(32) double v[4][4];
+    _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
+    for (int lane = 0; lane < 4; lane++) for (int q = 0; q < 4; q++) state[4 * lane + q] = v[q][lane];
 }
 
 // Sixteen samples per block: two loads, then a horizontal max and min.
@@ -455,6 +554,20 @@ static inline void lofi_pack24_stereo(const float* l, const float* r, int from, 
 /** n interleaved 24-bit stereo frames from in[0 ..] into l[at ..] and r[at ..] (exact: integer times 2^-23). */
 static inline void lofi_unpack24_stereo(const signed char* in, int n, float* l, float* r, int at) {
     lofi_dsp_detail::unpack24_generic((const uint8_t*) in, n, l, r, at);
+}
+
+/** K-weighted tick energies of a stereo pair in two segments; see kweight_generic. */
+static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
+                                int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
+                                double* state, double* ticks, double* endState) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        kweight_avx2(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
+        return;
+    }
+#endif
+    kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
 }
 
 #endif

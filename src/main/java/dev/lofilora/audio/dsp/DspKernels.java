@@ -54,4 +54,17 @@ public interface DspKernels {
 
     /** {@code n} interleaved 24-bit little-endian stereo frames from {@code in[0 ..]} into l and r from {@code at}. */
     void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    /**
+     * K-weighting (BS.1770 high shelf then high-pass, transposed direct form II in double) of a stereo pair,
+     * channel-weighted energy per tick of {@code tick} samples, in two segments computed side by side: four lanes,
+     * (channel a, b) × (segment 0, 1), run {@code count} ticks from ticks {@code t0} and {@code t1}, from and back into
+     * {@code state} (16 doubles: s1, s2, t1, t2 of lanes a0, b0, a1, b1). Inputs past {@code frames} read as zero. A
+     * tick t of segment 0 stores {@code wa·acc_a + wb·acc_b} into ticks[t] when t is in [store0, store1), one of
+     * segment 1 when t is in [store1, storeEnd); segment 1's state after tick storeEnd - 1 goes to {@code endState}
+     * (8 doubles). States under 1e-30 are flushed to zero at every tick end. {@code coef} = {b0, b1, b2, a1, a2, h1, h2}
+     * (the high-pass numerator is {1, -2, 1}).
+     */
+    void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
+                 int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState);
 }

@@ -137,4 +137,40 @@ public final class JavaDsp implements DspKernels {
             p += 6;
         }
     }
+
+    @Override
+    public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
+                        int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
+                        double[] endState) {
+        final double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
+        for (int k = 0; k < count; k++) {
+            for (int seg = 0; seg < 2; seg++) {
+                int t = (seg == 0 ? t0 : t1) + k;
+                double accA = 0, accB = 0;
+                for (int c = 0; c < 2; c++) {
+                    float[] x = c == 0 ? xa : xb;
+                    int st = 4 * (2 * seg + c);
+                    double s1 = state[st], s2 = state[st + 1], u1 = state[st + 2], u2 = state[st + 3], acc = 0;
+                    for (int i = t * tick, e = i + tick; i < e; i++) {
+                        double in = i < frames ? x[i] : 0.0;
+                        double y = b0 * in + s1;
+                        s1 = b1 * in - a1 * y + s2;
+                        s2 = b2 * in - a2 * y;
+                        double z = y + u1;
+                        u1 = -2.0 * y - h1 * z + u2;
+                        u2 = y - h2 * z;
+                        acc += z * z;
+                    }
+                    state[st] = Math.abs(s1) < 1e-30 ? 0 : s1;
+                    state[st + 1] = Math.abs(s2) < 1e-30 ? 0 : s2;
+                    state[st + 2] = Math.abs(u1) < 1e-30 ? 0 : u1;
+                    state[st + 3] = Math.abs(u2) < 1e-30 ? 0 : u2;
+                    if (c == 0) accA = acc; else accB = acc;
+                }
+                double e = wa * accA + wb * accB;
+                if (seg == 0 ? t >= store0 && t < store1 : t >= store1 && t < storeEnd) ticks[t] = e;
+                if (seg == 1 && t == storeEnd - 1) System.arraycopy(state, 8, endState, 0, 8);
+            }
+        }
+    }
 }

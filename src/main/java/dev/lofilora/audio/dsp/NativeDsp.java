@@ -34,4 +34,8 @@ final class NativeDsp {
     static native void lofi_pack24_stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
 
     static native void lofi_unpack24_stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0,
+                                    int store1, int storeEnd, double[] coef, double wa, double wb, double[] state,
+                                    double[] ticks, double[] endState);
 }

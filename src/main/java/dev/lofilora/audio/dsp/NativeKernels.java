@@ -94,4 +94,22 @@ final class NativeKernels implements DspKernels {
         }
         if (n > 0) NativeDsp.lofi_unpack24_stereo(in, n, l, r, at);
     }
+
+    @Override
+    public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
+                        int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
+                        double[] endState) {
+        if (tick <= 0 || t0 < 0 || t1 < 0 || (long) (t0 + count) * tick > frames || frames > xa.length
+                || frames > xb.length || coef.length < 7 || state.length < 16 || endState.length < 8
+                || store1 > ticks.length || storeEnd > ticks.length) {
+            throw new IllegalArgumentException("K-weighting ranges");
+        }
+        // 128 k samples per lane per call: about a millisecond, so each critical region stays short
+        int chunk = Math.max(1, (1 << 17) / tick);
+        for (int done = 0; done < count; done += chunk) {
+            int n = Math.min(chunk, count - done);
+            NativeDsp.lofi_kweight(xa, xb, frames, tick, t0 + done, t1 + done, n, store0, store1, storeEnd, coef, wa, wb,
+                    state, ticks, endState);
+        }
+    }
 }
