@@ -1,5 +1,6 @@
 package dev.lofilora.dataset.curate;
 
+import dev.lofilora.audio.Parallel;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.audio.io.Resampler;
 import dev.lofilora.audio.qc.QualityChecks;
@@ -24,8 +25,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  * {@code lofi process}: takes every track listed in sources.json from the raw folder to a loudness-normalised
  * 48 kHz stereo 24-bit file under {@code <out>/<category>/}, and writes {@code <metadata>/qc_report.json}.
  *
- * <p>Per file (in parallel, one file per worker, so peak memory is about threads × one decoded track): entry and
+ * <p>Per file (in parallel, one file per worker, so peak memory is about threads × one decoded track; a file's
+ * stages also split across idle workers, with the same bytes as on one thread): entry and
  * licence checks, sha256 of the input, decode, quality checks at the source rate, stereo + resample, optional silence
  * trim, loudness, gain to the target, true-peak limit or reject, atomic write, decode back and re-measure. A file
  * whose output exists for the same input sha256 and config hash is skipped (state in {@code <metadata>/process_state/},
@@ -46,7 +48,7 @@ import java.util.stream.Stream;
  */
 public final class ProcessJob {
     /** Changes whenever the pipeline changes what it writes; part of the config hash, so old outputs are redone. */
-    public static final String PIPELINE_VERSION = "process/1";
+    public static final String PIPELINE_VERSION = "process/2";
     public static final String LOFI_VERSION = "0.1.0";
     /** File name endings treated as audio when looking for raw files without a sources.json entry. */
     public static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "flac", "wav", "wave", "aif", "aiff", "ogg", "oga",
@@ -84,20 +86,23 @@ public final class ProcessJob {
         Resampler resampler = Resampler.highQuality();
         String configHash = configHash(s, resampler);
         TrackProcessor processor = new TrackProcessor(s, new QualityChecks(config.qc()), resampler, opener);
-        int threads = Math.max(1, Math.min(s.effectiveThreads(), items.size()));
+        int threads = Math.max(1, s.effectiveThreads());
 
         progress.start("process", items.size());
         List<FileReport> reports = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "lofi-process-" + THREAD_IDS.incrementAndGet());
-            t.setDaemon(true);
+        // One fork/join pool for the files and for the parts a file's stages split into (Parallel): with fewer files
+        // than threads, or at the end of a run, idle workers take over parts of the files still running.
+        ForkJoinPool pool = new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("lofi-process-" + THREAD_IDS.incrementAndGet());
             return t;
-        });
+        }, null, false);
+        Parallel parallel = threads > 1 ? new Parallel(threads, pool) : Parallel.SERIAL;
         try {
             List<Future<FileReport>> futures = new ArrayList<>();
             for (Item item : items) {
                 futures.add(pool.submit(() -> {
-                    FileReport r = processItem(item, processor, configHash);
+                    FileReport r = processItem(item, processor, configHash, parallel);
                     progress.advance(1, r.name() != null ? r.name() : r.file());
                     return r;
                 }));
@@ -124,7 +129,7 @@ public final class ProcessJob {
 
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
-    private FileReport processItem(Item item, TrackProcessor processor, String configHash) {
+    private FileReport processItem(Item item, TrackProcessor processor, String configHash, Parallel parallel) {
         TrackProcessor.Work w = new TrackProcessor.Work();
         Path raw = config.rawDir();
         if (item.entry == null) {
@@ -167,7 +172,7 @@ public final class ProcessJob {
             if (previous != null && previous.matches(w.sha256, configHash, out)) {
                 return previous.report().asResumed(w.file, w.input, w.license);
             }
-            processor.process(in, out, w);
+            processor.process(in, out, w, parallel);
         } catch (LofiException e) {
             w.fail(e.getMessage());
         } catch (IOException e) {
