@@ -318,6 +318,25 @@ __attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, cons
     pack24_generic(l, r, i, to, gain, o);
 }
 
+// Four frames (24 bytes) per step: two 16-byte loads, a byte shuffle that puts each sample's three bytes at the top of
+// a 32-bit lane (an arithmetic shift then sign-extends), convert, scale by 2^-23 (exact), and split L from R.
+__attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in, int n, float* l, float* r, int at) {
+    const __m128i shuf = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11);
+    const __m128 scale = _mm_set1_ps(1.0f / 8388608.0f);
+    int i = 0;
+    // each step reads 28 bytes from its start (16 at +12): stop while 4 frames and the 4 spare bytes are inside
+    for (; i + 4 < n; i += 4) {
+        const uint8_t* p = in + 6 * i;
+        const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
+        const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
+        const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
+        const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
+        _mm_storeu_ps(l + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0)));
+        _mm_storeu_ps(r + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+    unpack24_generic(in + 6 * i, n - i, l, r, at + i);
+}
+
 // Both 8-output halves of a block and every phase in registers: 2*P independent FMA chains per tap, one pair of
 // unaligned loads of x per tap shared by all phases.
 template <int P>
@@ -352,6 +371,43 @@ __attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, co
         if (v > best) best = v;
     }
     return best;
+}
+
+// Both interpolators in one pass over the blocks (the block's samples are in L1 for the second): the same per-block
+// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two.
+template <int PA, int PB>
+__attribute__((target("avx2,fma"))) static void tp_peak2_avx2(const float* x, const float* bound, int b0, int b1,
+                                                              float* best, const float* tapsA, const float* tapsB,
+                                                              int ntaps) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 lo[4], hi[4];
+    float bestA = best[0], bestB = best[1];
+    for (int b = b0; b < b1; b++) {
+        const float bd = bound[b];
+        if (!(bd > bestA) && !(bd > bestB)) continue;
+        if (bd > bestA) {
+            tp_block_avx2<PA>(x, b * TP_BLOCK, tapsA, ntaps, lo, hi);
+            __m256 m = _mm256_setzero_ps();
+            for (int p = 0; p < PA; p++) {
+                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+            }
+            const float v = hmax8(m);
+            if (v > bestA) bestA = v;
+        }
+        if (bd > bestB) {
+            tp_block_avx2<PB>(x, b * TP_BLOCK, tapsB, ntaps, lo, hi);
+            __m256 m = _mm256_setzero_ps();
+            for (int p = 0; p < PB; p++) {
+                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+            }
+            const float v = hmax8(m);
+            if (v > bestB) bestB = v;
+        }
+    }
+    best[0] = bestA;
+    best[1] = bestB;
 }
 
 template <int P>
@@ -553,7 +609,28 @@ static inline void lofi_pack24_stereo(const float* l, const float* r, int from, 
 
 /** n interleaved 24-bit stereo frames from in[0 ..] into l[at ..] and r[at ..] (exact: integer times 2^-23). */
 static inline void lofi_unpack24_stereo(const signed char* in, int n, float* l, float* r, int at) {
-    lofi_dsp_detail::unpack24_generic((const uint8_t*) in, n, l, r, at);
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { unpack24_avx2((const uint8_t*) in, n, l, r, at); return; }
+#endif
+    unpack24_generic((const uint8_t*) in, n, l, r, at);
+}
+
+/**
+ * Both true-peak searches of lofi_tp_peak in one pass, for two filters with the same tap count: best[0] and best[1]
+ * are the running maxima of filters A and B, in and out. Returns 0, or -1 for a phase count it has no body for (the
+ * caller then makes two lofi_tp_peak calls).
+ */
+static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int b1, float* best, const float* tapsA,
+                                int phasesA, const float* tapsB, int phasesB, int ntaps) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        if (phasesA == 4 && phasesB == 3) { tp_peak2_avx2<4, 3>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
+        if (phasesA == 4 && phasesB == 1) { tp_peak2_avx2<4, 1>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
+    }
+#endif
+    return -1;
 }
 
 /** K-weighted tick energies of a stereo pair in two segments; see kweight_generic. */

@@ -28,6 +28,14 @@ public interface DspKernels {
     float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps);
 
     /**
+     * {@link #tpPeak} of two interpolators with the same tap count over the same blocks in one pass: {@code best[0]}
+     * and {@code best[1]} are the running maxima of filters A and B, read and written back. The same results as two
+     * {@link #tpPeak} calls (each filter prunes with its own maximum).
+     */
+    void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
+                 int phasesB, int ntaps);
+
+    /**
      * For every output over {@code threshold} in the blocks of [b0, b1) whose {@code bound} exceeds the threshold,
      * raises {@code env} to |output| at input indices {@code n + lagFloor[p]} and one after (clamped to the signal).
      */

@@ -31,6 +31,13 @@ public final class JavaDsp implements DspKernels {
     }
 
     @Override
+    public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
+                        int phasesB, int ntaps) {
+        best[0] = tpPeak(x, bound, b0, b1, best[0], tapsA, phasesA, ntaps);
+        best[1] = tpPeak(x, bound, b0, b1, best[1], tapsB, phasesB, ntaps);
+    }
+
+    @Override
     public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
                            int ntaps, int[] lagFloor, float[] env) {
         float[] y = new float[TP_BLOCK];

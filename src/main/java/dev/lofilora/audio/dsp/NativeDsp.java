@@ -23,6 +23,9 @@ final class NativeDsp {
     static native float lofi_tp_peak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases,
                                      int ntaps);
 
+    static native int lofi_tp_peak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA,
+                                    float[] tapsB, int phasesB, int ntaps);
+
     static native void lofi_tp_envelope(float[] x, int frames, float[] bound, int b0, int b1, float threshold,
                                         float[] taps, int phases, int ntaps, int[] lagFloor, float[] env);
 

@@ -30,6 +30,22 @@ final class NativeKernels implements DspKernels {
     }
 
     @Override
+    public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
+                        int phasesB, int ntaps) {
+        check(x, b0, b1, ntaps);
+        if (best.length < 2 || tapsA.length < phasesA * ntaps || tapsB.length < phasesB * ntaps) {
+            throw new IllegalArgumentException("taps or best");
+        }
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            int e = Math.min(b1, b + TP_CHUNK_BLOCKS);
+            if (NativeDsp.lofi_tp_peak2(x, bound, b, e, best, tapsA, phasesA, tapsB, phasesB, ntaps) != 0) {
+                best[0] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[0], tapsA, phasesA, ntaps);
+                best[1] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[1], tapsB, phasesB, ntaps);
+            }
+        }
+    }
+
+    @Override
     public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
                            int ntaps, int[] lagFloor, float[] env) {
         check(x, b0, b1, ntaps);

@@ -2,6 +2,7 @@ package dev.lofilora.audio.loudness;
 
 import dev.lofilora.audio.AudioBuffer;
 import dev.lofilora.audio.Parallel;
+import dev.lofilora.audio.dsp.Dsp;
 
 import java.util.Arrays;
 
@@ -94,18 +95,18 @@ public final class LoudnessMeter {
         double i = sample, e = sample;
         if (parallel.threads() == 1 || ch == 1) {
             for (int c = 0; c < ch; c++) { // one after the other, each search starts at the maximum so far
-                float[] x = audio.samples()[c];
-                i = ITU.peak(x, bs[c], i);
-                if (eb != null) e = eb.peak(x, bs[c], e);
+                double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], i, e, Dsp.kernels());
+                i = p[0];
+                e = p[1];
             }
             return new double[] {sample, i, e};
         }
         double floor = sample;
         double[] itu = new double[ch], ebur = new double[ch];
         parallel.run(ch, c -> {
-            float[] x = audio.samples()[c];
-            itu[c] = ITU.peak(x, bs[c], floor);
-            ebur[c] = eb != null ? eb.peak(x, bs[c], floor) : floor;
+            double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], floor, floor, Dsp.kernels());
+            itu[c] = p[0];
+            ebur[c] = p[1];
         });
         for (int c = 0; c < ch; c++) { i = Math.max(i, itu[c]); e = Math.max(e, ebur[c]); }
         return new double[] {sample, i, e};

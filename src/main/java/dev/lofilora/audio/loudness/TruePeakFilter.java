@@ -192,6 +192,39 @@ final class TruePeakFilter {
     }
 
     /**
+     * {@link #peak} of {@code a} and {@code b} (null: none, {@code floorB} comes back) in one pass over the samples where
+     * the two can share it (the same tap count and both covered by the shared bounds): {a's peak, b's peak}, the same
+     * numbers as two {@link #peak} calls.
+     */
+    static double[] peaks(TruePeakFilter a, TruePeakFilter b, float[] x, BlockStats s, double floorA, double floorB,
+                          DspKernels kernels) {
+        int blocks = a.outputBlocks(x.length);
+        int shared = a.sharedBlocks(s, blocks);
+        if (b == null || b.length != a.length || shared == 0 || b.sharedBlocks(s, blocks) != shared
+                || b.outputBlocks(x.length) != blocks || b.firstInterior != a.firstInterior) {
+            return new double[] {a.peak(x, s, floorA, kernels), b == null ? floorB : b.peak(x, s, floorB, kernels)};
+        }
+        float[] bd = s.bound;
+        int lo = Math.min(a.firstInterior, shared), hi = Math.max(lo, Math.min(x.length / BlockStats.BLOCK, shared));
+        float[] best = {(float) floorA, (float) floorB};
+        int top = s.topBlock;
+        if (top >= lo && top < hi) {
+            kernels.tpPeak2(x, bd, top, top + 1, best, a.taps, a.phases.length, b.taps, b.phases.length, a.length);
+        }
+        for (int blk = 0; blk < lo; blk++) {
+            if (bd[blk] > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
+            if (bd[blk] > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
+        }
+        kernels.tpPeak2(x, bd, lo, hi, best, a.taps, a.phases.length, b.taps, b.phases.length, a.length);
+        for (int blk = hi; blk < blocks; blk++) {
+            double bound = blk < shared ? bd[blk] : a.bound(s, blk);
+            if (bound > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
+            if ((blk < shared ? bd[blk] : b.bound(s, blk)) > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
+        }
+        return new double[] {best[0], best[1]};
+    }
+
+    /**
      * How many leading output blocks {@link BlockStats#bound} covers for this filter (one block of look-back and
      * constants within the unit ones); the rest (the flushed tail, or every block of another filter) use
      * {@link #bound}.

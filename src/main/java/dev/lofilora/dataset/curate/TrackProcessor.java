@@ -154,25 +154,26 @@ final class TrackProcessor {
 
         // The checks and the resampling both read the source samples and nothing else: with a spare thread they run
         // side by side (a rejected file then wastes its resampling, which is rare).
-        AudioBuffer source = d.audio();
+        AudioBuffer[] source = {d.audio()}; // a holder, emptied below so the source-rate samples can go
         int bitDepth = d.format().bitDepth();
-        d = null; // let the source-rate samples go as soon as both stages are done with them
+        d = null;
         AudioBuffer[] resampled = new AudioBuffer[1];
         double[] seconds = new double[2];
         boolean together = parallel.threads() > 1;
         parallel.run(together ? 2 : 1, part -> {
             long t0 = System.nanoTime();
             if (part == 0) {
-                w.checks = checks.run(source, bitDepth);
+                w.checks = checks.run(source[0], bitDepth);
                 seconds[0] = secondsSince(t0);
                 if (together) return;
                 t0 = System.nanoTime();
             }
             if (together || !rejectedByChecks(w.checks)) {
-                resampled[0] = resampler.resample(stereo(source), settings.sampleRate(), parallel);
+                resampled[0] = resampler.resample(stereo(source[0]), settings.sampleRate(), parallel);
             }
             seconds[1] = secondsSince(t0);
         });
+        source[0] = null;
         w.stageSeconds.put("checks", seconds[0]);
         for (CheckResult c : w.checks) {
             if (c.verdict() == Verdict.FAIL) w.reject("quality check " + c.check() + " failed: " + c.detail());

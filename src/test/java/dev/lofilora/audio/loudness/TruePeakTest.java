@@ -67,6 +67,14 @@ class TruePeakTest {
                 // (each 2^-24 of at most sum|h| = 1.3 times the peak), so 4e-6 of the peak
                 assertEquals(brute, f.peak(x, BlockStats.of(x), 0.0, nat), 4e-6 * brute, "native, trial " + trial);
             }
+            // both interpolators in one pass: the numbers of two separate searches, on either kernels
+            TruePeakFilter itu = TruePeakFilter.itu(), eb = TruePeakFilter.ebur128(48000);
+            BlockStats bs = BlockStats.of(x);
+            for (DspKernels k : new DspKernels[] {TruePeakFilter.javaKernels(), nat}) {
+                double[] both = TruePeakFilter.peaks(itu, eb, x, bs, 0.01, 0.02, k);
+                assertEquals(itu.peak(x, bs, 0.01, k), both[0], 0.0, "fused ITU, trial " + trial);
+                assertEquals(eb.peak(x, bs, 0.02, k), both[1], 0.0, "fused libebur128, trial " + trial);
+            }
         }
     }
 
