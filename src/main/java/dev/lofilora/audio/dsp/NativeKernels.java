@@ -22,7 +22,7 @@ final class NativeKernels implements DspKernels {
 
     @Override
     public float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps) {
-        check(x, b0, b1, ntaps);
+        check(x, bound, b0, b1, taps, phases, ntaps);
         for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
             best = NativeDsp.lofi_tp_peak(x, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), best, taps, phases, ntaps);
         }
@@ -32,10 +32,9 @@ final class NativeKernels implements DspKernels {
     @Override
     public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
                         int phasesB, int ntaps) {
-        check(x, b0, b1, ntaps);
-        if (best.length < 2 || tapsA.length < phasesA * ntaps || tapsB.length < phasesB * ntaps) {
-            throw new IllegalArgumentException("taps or best");
-        }
+        check(x, bound, b0, b1, tapsA, phasesA, ntaps);
+        check(x, bound, b0, b1, tapsB, phasesB, ntaps);
+        if (best.length < 2) throw new IllegalArgumentException("best");
         for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
             int e = Math.min(b1, b + TP_CHUNK_BLOCKS);
             if (NativeDsp.lofi_tp_peak2(x, bound, b, e, best, tapsA, phasesA, tapsB, phasesB, ntaps) != 0) {
@@ -48,7 +47,7 @@ final class NativeKernels implements DspKernels {
     @Override
     public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
                            int ntaps, int[] lagFloor, float[] env) {
-        check(x, b0, b1, ntaps);
+        check(x, bound, b0, b1, taps, phases, ntaps);
         if (env.length != x.length || lagFloor.length < phases) throw new IllegalArgumentException("env/lag sizes");
         for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
             NativeDsp.lofi_tp_envelope(x, x.length, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), threshold, taps, phases,
@@ -79,10 +78,12 @@ final class NativeKernels implements DspKernels {
         }
     }
 
-    private static void check(float[] x, int b0, int b1, int ntaps) {
-        if (b0 < b1 && (b0 * TP_BLOCK < ntaps - 1 || (long) b1 * TP_BLOCK > x.length)) {
+    /** The native code trusts its indices: every array it reads or writes is checked here first. */
+    private static void check(float[] x, float[] bound, int b0, int b1, float[] taps, int phases, int ntaps) {
+        if (b0 < b1 && (b0 * TP_BLOCK < ntaps - 1 || (long) b1 * TP_BLOCK > x.length || b1 > bound.length)) {
             throw new IllegalArgumentException("true-peak blocks " + b0 + ".." + b1 + " reach outside the signal");
         }
+        if (phases < 1 || ntaps < 1 || taps.length < phases * ntaps) throw new IllegalArgumentException("taps");
     }
 
     @Override
