@@ -193,35 +193,46 @@ final class TruePeakFilter {
 
     /**
      * {@link #peak} of {@code a} and {@code b} (null: none, {@code floorB} comes back) in one pass over the samples where
-     * the two can share it (the same tap count and both covered by the shared bounds): {a's peak, b's peak}, the same
-     * numbers as two {@link #peak} calls.
+     * the two can share it (both covered by the shared bounds): {a's peak, b's peak}, the same numbers as two
+     * {@link #peak} calls.
      */
     static double[] peaks(TruePeakFilter a, TruePeakFilter b, float[] x, BlockStats s, double floorA, double floorB,
                           DspKernels kernels) {
         int blocks = a.outputBlocks(x.length);
         int shared = a.sharedBlocks(s, blocks);
-        if (b == null || b.length != a.length || shared == 0 || b.sharedBlocks(s, blocks) != shared
-                || b.outputBlocks(x.length) != blocks || b.firstInterior != a.firstInterior) {
+        if (b == null || shared == 0 || b.sharedBlocks(s, blocks) != shared || b.outputBlocks(x.length) != blocks
+                || b.firstInterior != a.firstInterior) {
             return new double[] {a.peak(x, s, floorA, kernels), b == null ? floorB : b.peak(x, s, floorB, kernels)};
         }
+        // one tap count for both (the ITU filter has 12, libebur128's 13): trailing zero taps add exactly nothing
+        int n = Math.max(a.length, b.length);
+        float[] tapsA = a.padded(n), tapsB = b.padded(n);
         float[] bd = s.bound;
         int lo = Math.min(a.firstInterior, shared), hi = Math.max(lo, Math.min(x.length / BlockStats.BLOCK, shared));
         float[] best = {(float) floorA, (float) floorB};
         int top = s.topBlock;
         if (top >= lo && top < hi) {
-            kernels.tpPeak2(x, bd, top, top + 1, best, a.taps, a.phases.length, b.taps, b.phases.length, a.length);
+            kernels.tpPeak2(x, bd, top, top + 1, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
         }
         for (int blk = 0; blk < lo; blk++) {
             if (bd[blk] > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
             if (bd[blk] > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
         }
-        kernels.tpPeak2(x, bd, lo, hi, best, a.taps, a.phases.length, b.taps, b.phases.length, a.length);
+        kernels.tpPeak2(x, bd, lo, hi, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
         for (int blk = hi; blk < blocks; blk++) {
             double bound = blk < shared ? bd[blk] : a.bound(s, blk);
             if (bound > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
             if ((blk < shared ? bd[blk] : b.bound(s, blk)) > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
         }
         return new double[] {best[0], best[1]};
+    }
+
+    /** {@link #taps} with each phase zero-padded to {@code n} taps (the array itself when n is the tap count). */
+    private float[] padded(int n) {
+        if (n == length) return taps;
+        float[] p = new float[phases.length * n];
+        for (int ph = 0; ph < phases.length; ph++) System.arraycopy(taps, ph * length, p, ph * n, length);
+        return p;
     }
 
     /**
