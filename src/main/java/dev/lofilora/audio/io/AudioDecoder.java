@@ -150,6 +150,7 @@ public final class AudioDecoder {
         private long maxFrames;
 
         private FloatPointer[] outBuf;
+        private FloatPointer[] planes;
         private PointerPointer<FloatPointer> outPtrs;
         private int outCap;
         private SampleSink sink;
@@ -204,10 +205,12 @@ public final class AudioDecoder {
                 if (declared > maxSeconds + 1.0 && reliableDuration()) {
                     throw new TooLongException(file, declared, maxSeconds, false);
                 }
-                // Sized to the declared length exactly: most containers state it to the sample, and a final trim
-                // (or a growth) would copy every sample once more.
+                // Sized to the declared length exactly: most containers state it to the sample (MP3 with a Xing
+                // header too), and a final trim would copy every sample once more; what does not fit goes to chunks.
                 long expected = declared > 0 ? Math.round(declared * rate) : rate * 60L;
-                sink = new SampleSink(outChannels, (int) Math.min(expected, Math.min(maxFrames + 8192, Integer.MAX_VALUE - 16)));
+                long cap = Math.min(expected, Integer.MAX_VALUE - 16);
+                if (maxFrames < Long.MAX_VALUE - 8192) cap = Math.min(cap, maxFrames + 8192);
+                sink = new SampleSink(outChannels, (int) cap);
 
                 pkt = av_packet_alloc();
                 frame = av_frame_alloc();
@@ -306,6 +309,15 @@ public final class AudioDecoder {
                         "re-export it at one sample rate");
             }
             int ch = f.ch_layout().nb_channels();
+            if (f.format() == AV_SAMPLE_FMT_FLTP && ch == outChannels && swr == null) {
+                // Planar float mono or stereo (mp3, aac, vorbis, opus): nothing to convert, so the planes are copied
+                // straight into the sample arrays (libswresample would only copy them once more).
+                if (planes == null || planes.length != ch) planes = new FloatPointer[ch];
+                for (int c = 0; c < ch; c++) planes[c] = new FloatPointer(f.extended_data(c));
+                checkRoom(n);
+                sink.append(planes, n);
+                return;
+            }
             if (swr == null || f.format() != swrInFormat || ch != swrInChannels || f.sample_rate() != swrInRate) {
                 flushResampler();
                 openResampler(f);
@@ -374,10 +386,14 @@ public final class AudioDecoder {
 
         private void append(int frames) {
             if (frames <= 0) return;
+            checkRoom(frames);
+            sink.append(outBuf, frames);
+        }
+
+        private void checkRoom(int frames) {
             if ((long) sink.size() + frames > maxFrames) {
                 throw new TooLongException(file, (sink.size() + frames) / (double) rate, maxSeconds, true);
             }
-            sink.append(outBuf, frames);
         }
 
         private void check(int r, String what) {
@@ -396,33 +412,61 @@ public final class AudioDecoder {
         return av_get_bytes_per_sample(sampleFormat) * 8;
     }
 
-    /** Growable planar float arrays, filled straight from the native conversion buffers. */
+    /**
+     * Planar float arrays filled straight from native buffers. The first arrays have the expected length; samples
+     * past it go to chunks, so nothing is copied to grow. {@link #take} copies only when the expectation was wrong:
+     * once into exact-length arrays.
+     */
     private static final class SampleSink {
-        private float[][] data;
+        private static final int CHUNK = 1 << 16;
+        private final float[][] head;
+        private final List<float[][]> chunks = new ArrayList<>();
         private int size;
 
         SampleSink(int channels, int capacity) {
-            data = new float[channels][Math.max(capacity, 1024)];
+            head = new float[channels][Math.max(capacity, 0)];
         }
 
         int size() { return size; }
 
         void append(FloatPointer[] src, int frames) {
-            if (size + frames > data[0].length) {
-                long grown = Math.max((long) data[0].length * 3 / 2, (long) size + frames);
-                int cap = (int) Math.min(grown, Integer.MAX_VALUE - 16);
-                if (cap < size + frames) throw new IllegalStateException("audio too long for one array");
-                for (int c = 0; c < data.length; c++) data[c] = java.util.Arrays.copyOf(data[c], cap);
+            int done = 0;
+            while (done < frames) {
+                float[][] dst;
+                int at;
+                if (size < head[0].length) {
+                    dst = head;
+                    at = size;
+                } else {
+                    long beyond = (long) size - head[0].length;
+                    if (beyond % CHUNK == 0) {
+                        if ((long) size + CHUNK > Integer.MAX_VALUE - 16) throw new IllegalStateException("audio too long for one array");
+                        chunks.add(new float[head.length][CHUNK]);
+                    }
+                    dst = chunks.get(chunks.size() - 1);
+                    at = (int) (beyond % CHUNK);
+                }
+                int n = Math.min(frames - done, dst[0].length - at);
+                for (int c = 0; c < head.length; c++) src[c].position(done).get(dst[c], at, n);
+                done += n;
+                size += n;
             }
-            for (int c = 0; c < data.length; c++) src[c].position(0).get(data[c], size, frames);
-            size += frames;
+            for (FloatPointer p : src) p.position(0);
         }
 
         float[][] take() {
-            if (data[0].length != size) {
-                for (int c = 0; c < data.length; c++) data[c] = java.util.Arrays.copyOf(data[c], size);
+            if (size == head[0].length && chunks.isEmpty()) return head;
+            float[][] out = new float[head.length][size];
+            for (int c = 0; c < head.length; c++) {
+                int n = Math.min(size, head[0].length);
+                System.arraycopy(head[c], 0, out[c], 0, n);
+                for (float[][] chunk : chunks) {
+                    int m = Math.min(CHUNK, size - n);
+                    System.arraycopy(chunk[c], 0, out[c], n, m);
+                    n += m;
+                }
             }
-            return data;
+            return out;
         }
     }
 }

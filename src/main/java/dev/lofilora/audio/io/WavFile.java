@@ -1,6 +1,7 @@
 package dev.lofilora.audio.io;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.dsp.Dsp;
 import dev.lofilora.common.AtomicFiles;
 import dev.lofilora.common.LofiException;
 
@@ -23,10 +24,22 @@ public final class WavFile {
 
     /** Writes {@code audio} as PCM WAV with {@code bits} = 16, 24 (integer, rounded, clipped) or 32 (IEEE float), atomically. */
     public static void write(Path target, AudioBuffer audio, int bits) throws IOException {
-        AtomicFiles.write(target, out -> write(out, audio, bits));
+        write(target, audio, bits, 1f);
+    }
+
+    /**
+     * As {@link #write(Path, AudioBuffer, int)} of {@code audio} multiplied by {@code gain} (each sample times the
+     * float gain, then quantised: the bytes of writing a scaled copy, without making the copy).
+     */
+    public static void write(Path target, AudioBuffer audio, int bits, float gain) throws IOException {
+        AtomicFiles.write(target, out -> write(out, audio, bits, gain));
     }
 
     public static void write(OutputStream raw, AudioBuffer audio, int bits) throws IOException {
+        write(raw, audio, bits, 1f);
+    }
+
+    public static void write(OutputStream raw, AudioBuffer audio, int bits, float gain) throws IOException {
         if (bits != 16 && bits != 24 && bits != 32) throw new IllegalArgumentException("bits " + bits);
         int ch = audio.channels();
         int frames = audio.frames();
@@ -51,12 +64,14 @@ public final class WavFile {
             int p;
             // One tight loop per format (and one for stereo 24-bit, the output of `process`), so the hot loop has
             // no per-sample branch on the format.
-            if (bits == 24 && ch == 2) p = put24Stereo(s[0], s[1], start, end, buf);
-            else {
+            if (bits == 24 && ch == 2) {
+                Dsp.kernels().pack24Stereo(s[0], s[1], start, end, gain, buf);
+                p = (end - start) * 6;
+            } else {
                 p = 0;
                 for (int i = start; i < end; i++) {
                     for (int c = 0; c < ch; c++) {
-                        float v = s[c][i];
+                        float v = s[c][i] * gain;
                         switch (bits) {
                             case 16 -> {
                                 int q = quantise(v, 32768.0);
@@ -83,22 +98,6 @@ public final class WavFile {
             out.write(buf, 0, p);
         }
         out.flush();
-    }
-
-    /** Interleaved 24-bit little-endian frames [start, end) of a stereo pair into buf; returns the bytes written. */
-    private static int put24Stereo(float[] l, float[] r, int start, int end, byte[] buf) {
-        int p = 0;
-        for (int i = start; i < end; i++) {
-            int a = quantise(l[i], 8388608.0), b = quantise(r[i], 8388608.0);
-            buf[p] = (byte) a;
-            buf[p + 1] = (byte) (a >> 8);
-            buf[p + 2] = (byte) (a >> 16);
-            buf[p + 3] = (byte) b;
-            buf[p + 4] = (byte) (b >> 8);
-            buf[p + 5] = (byte) (b >> 16);
-            p += 6;
-        }
-        return p;
     }
 
     /** Rounds v·2^(bits−1) and clips it to the integer range [−2^(bits−1), 2^(bits−1) − 1]. */
@@ -165,7 +164,7 @@ public final class WavFile {
             int frames = (int) in.frames;
             int bytesPer = in.bits / 8;
             float[][] s = new float[in.channels][frames];
-            int chunkFrames = 8192;
+            int chunkFrames = 1 << 16;
             ByteBuffer buf = ByteBuffer.allocate(chunkFrames * in.channels * bytesPer).order(ByteOrder.LITTLE_ENDIAN);
             byte[] b = buf.array();
             long pos = in.dataOffset;
@@ -175,7 +174,7 @@ public final class WavFile {
                 readFully(fc, buf, pos, file);
                 pos += (long) n * in.channels * bytesPer;
                 if (in.bits == 24 && !in.floatingPoint && in.channels == 2) { // what `process` writes and verifies
-                    get24Stereo(b, s[0], s[1], start, n);
+                    Dsp.kernels().unpack24Stereo(b, n, s[0], s[1], start);
                     continue;
                 }
                 int p = 0; // index arithmetic on the backing array, as in write()
@@ -200,17 +199,6 @@ public final class WavFile {
                 }
             }
             return new AudioBuffer(s, in.sampleRate);
-        }
-    }
-
-    /** n interleaved 24-bit stereo frames from b into l and r from index start. */
-    private static void get24Stereo(byte[] b, float[] l, float[] r, int start, int n) {
-        final float scale = 1f / 8388608f; // a power of two: the same float as dividing
-        int p = 0;
-        for (int i = start, end = start + n; i < end; i++) {
-            l[i] = ((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | (b[p + 2] << 16)) * scale;
-            r[i] = ((b[p + 3] & 0xFF) | ((b[p + 4] & 0xFF) << 8) | (b[p + 5] << 16)) * scale;
-            p += 6;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.lofilora.audio.loudness;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.Parallel;
+import dev.lofilora.audio.dsp.Dsp;
 
 import java.util.Arrays;
 
@@ -38,13 +40,21 @@ public final class LoudnessMeter {
 
     /** Measures every quantity of {@link LoudnessReport} on {@code audio}. */
     public static LoudnessReport measure(AudioBuffer audio) {
+        return measure(audio, Parallel.SERIAL);
+    }
+
+    /**
+     * As {@link #measure(AudioBuffer)}, the true-peak search of each channel on its own thread when {@code parallel}
+     * has them (the same readings: a maximum does not depend on the order it is taken in).
+     */
+    public static LoudnessReport measure(AudioBuffer audio, Parallel parallel) {
         KWeightedEnergy e = KWeightedEnergy.of(audio);
         double[] blocks = e.blocks100ms();
         double integrated = integrated(blocks, e.samplesPer100ms);
         double lra = loudnessRange(blocks, e.samplesPer100ms);
         double mMax = loudness(max(e.slidingMeans(4 * e.ticksPer100ms)));
         double sMax = loudness(max(e.slidingMeans(30 * e.ticksPer100ms)));
-        double[] peaks = peaks(audio);
+        double[] peaks = peaks(audio, parallel);
         return new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]), dB(peaks[2]));
     }
 
@@ -69,22 +79,37 @@ public final class LoudnessMeter {
      * true peak already max'ed with the sample peak.
      */
     static double[] peaks(AudioBuffer audio) {
+        return peaks(audio, Parallel.SERIAL);
+    }
+
+    static double[] peaks(AudioBuffer audio, Parallel parallel) {
         TruePeakFilter eb = TruePeakFilter.ebur128(audio.sampleRate());
-        double sample = 0, itu = 0, ebur = 0;
-        BlockStats[] bs = new BlockStats[audio.channels()];
-        for (int c = 0; c < audio.channels(); c++) {
-            bs[c] = BlockStats.of(audio.samples()[c]);
-            sample = Math.max(sample, bs[c].peak);
+        int ch = audio.channels();
+        BlockStats[] bs = new BlockStats[ch];
+        parallel.run(ch, c -> bs[c] = BlockStats.of(audio.samples()[c]));
+        double sample = 0;
+        for (BlockStats b : bs) sample = Math.max(sample, b.peak);
+        // Start every search at the global sample peak: a channel's interpolation can only matter above it. The
+        // search is exact, so each channel's result is max(floor, its own peak) whatever the floor, and the maximum
+        // over the channels is the same in any order.
+        double i = sample, e = sample;
+        if (parallel.threads() == 1 || ch == 1) {
+            for (int c = 0; c < ch; c++) { // one after the other, each search starts at the maximum so far
+                double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], i, e, Dsp.kernels());
+                i = p[0];
+                e = p[1];
+            }
+            return new double[] {sample, i, e};
         }
-        // Start both searches at the global sample peak: a channel's interpolation can only matter above it.
-        itu = sample;
-        ebur = sample;
-        for (int c = 0; c < audio.channels(); c++) {
-            float[] x = audio.samples()[c];
-            itu = ITU.peak(x, bs[c], itu);
-            if (eb != null) ebur = eb.peak(x, bs[c], ebur);
-        }
-        return new double[] {sample, itu, ebur};
+        double floor = sample;
+        double[] itu = new double[ch], ebur = new double[ch];
+        parallel.run(ch, c -> {
+            double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], floor, floor, Dsp.kernels());
+            itu[c] = p[0];
+            ebur[c] = p[1];
+        });
+        for (int c = 0; c < ch; c++) { i = Math.max(i, itu[c]); e = Math.max(e, ebur[c]); }
+        return new double[] {sample, i, e};
     }
 
     private static LoudnessSeries series(AudioBuffer audio, int windowIn100ms) {

@@ -1,5 +1,9 @@
 package dev.lofilora.audio.loudness;
 
+import dev.lofilora.audio.dsp.Dsp;
+import dev.lofilora.audio.dsp.DspKernels;
+import dev.lofilora.audio.dsp.JavaDsp;
+
 /**
  * A polyphase oversampling interpolator for true-peak measurement: phase {@code p} of the output at input index
  * {@code n} is {@code sum_k h[p][k] * x[n - k]} (zeros outside the signal; the tail is flushed so the last
@@ -10,9 +14,11 @@ package dev.lofilora.audio.loudness;
  * <ul>
  * <li>{@link #itu()}: the ITU-R BS.1770 Annex 2 example, 48 taps, 4 phases of 12;</li>
  * <li>{@link #ebur128(int)}: libebur128's 49-tap Hann-windowed sinc, factor 4 below 96 kHz, 2 below 192 kHz,
- * none (null) at or above 192 kHz. libebur128 keeps its state in float32; here everything is double, which
- * changes readings by far less than 0.001 dB.</li>
+ * none (null) at or above 192 kHz.</li>
  * </ul>
+ * The outputs are summed in float, as libebur128 does: against a double sum that changes a reading by under
+ * 1e-5 dB. The loops run in {@link DspKernels} (native SIMD where the library loads, {@link JavaDsp} otherwise); the
+ * few blocks at the edges of the signal, where the filter reads zeros, are done here with the same arithmetic.
  *
  * <p>Speed: the filters are only run where they could matter, with an exact bound per block of
  * {@link BlockStats#BLOCK} outputs. With lo..hi the range of the samples the block reads, c = (hi + lo) / 2 and
@@ -51,8 +57,14 @@ final class TruePeakFilter {
     /** Input blocks before an output block that its outputs read (1 for 4x, 2 for libebur128's 2x at 96 kHz). */
     private final int lookback;
     private final double[][] phases;
+    /** The kept phases as float, phase-major, each {@link #length} taps (zero-padded): what the kernels read. */
+    private final float[] taps;
     /** Time of each kept phase's output relative to its input index n, in input samples (negative: a delay). */
     private final double[] offsets;
+    /** floor(offsets[p]): output n of phase p lies between input samples n + lagFloor[p] and the one after. */
+    private final int[] lagFloor;
+    /** The first output block whose taps read no sample before the signal. */
+    private final int firstInterior;
     private final double absSum;
     private final double sumMax;
 
@@ -79,6 +91,13 @@ final class TruePeakFilter {
         }
         this.length = len;
         this.lookback = (len - 1 + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+        this.firstInterior = lookback;
+        this.taps = new float[kept * len];
+        this.lagFloor = new int[kept];
+        for (int p = 0; p < kept; p++) {
+            for (int k = 0; k < phases[p].length; k++) taps[p * len + k] = (float) phases[p][k];
+            lagFloor[p] = (int) Math.floor(offsets[p]);
+        }
         this.absSum = a * SAFETY;
         this.sumMax = s * SAFETY;
     }
@@ -150,20 +169,70 @@ final class TruePeakFilter {
 
     /** The largest |interpolated output| of {@code x}, or {@code floor} if none is larger. */
     double peak(float[] x, BlockStats s, double floor) {
+        return peak(x, s, floor, Dsp.kernels());
+    }
+
+    /** As {@link #peak(float[], BlockStats, double)} on the given kernels (tests compare them). */
+    double peak(float[] x, BlockStats s, double floor, DspKernels kernels) {
         int blocks = outputBlocks(x.length);
         int shared = sharedBlocks(s, blocks);
-        double[] y = new double[BlockStats.BLOCK];
-        double best = floor;
+        float[] bd = shared > 0 ? s.bound : ownBounds(s, blocks);
+        int covered = shared > 0 ? shared : blocks; // blocks with an entry in bd
+        int lo = Math.min(firstInterior, covered), hi = Math.max(lo, Math.min(x.length / BlockStats.BLOCK, covered));
+        float best = (float) floor;
         // the most promising block first, so that the running maximum prunes nearly everything else
-        if (shared > 0 && s.bound[s.topBlock] > best) best = Math.max(best, scan(x, s.topBlock, y));
-        float[] bd = s.bound;
-        for (int b = 0; b < shared; b++) {
-            if (bd[b] > best) best = Math.max(best, scan(x, b, y));
-        }
-        for (int b = shared; b < blocks; b++) {
-            if (bound(s, b) > best) best = Math.max(best, scan(x, b, y));
+        int top = shared > 0 ? s.topBlock : -1;
+        if (top >= lo && top < hi) best = kernels.tpPeak(x, bd, top, top + 1, best, taps, phases.length, length);
+        for (int b = 0; b < lo; b++) if (bd[b] > best) best = Math.max(best, scanEdge(x, b));
+        best = kernels.tpPeak(x, bd, lo, hi, best, taps, phases.length, length);
+        for (int b = hi; b < blocks; b++) {
+            if ((b < covered ? bd[b] : bound(s, b)) > best) best = Math.max(best, scanEdge(x, b));
         }
         return best;
+    }
+
+    /**
+     * {@link #peak} of {@code a} and {@code b} (null: none, {@code floorB} comes back) in one pass over the samples where
+     * the two can share it (both covered by the shared bounds): {a's peak, b's peak}, the same numbers as two
+     * {@link #peak} calls.
+     */
+    static double[] peaks(TruePeakFilter a, TruePeakFilter b, float[] x, BlockStats s, double floorA, double floorB,
+                          DspKernels kernels) {
+        int blocks = a.outputBlocks(x.length);
+        int shared = a.sharedBlocks(s, blocks);
+        if (b == null || shared == 0 || b.sharedBlocks(s, blocks) != shared || b.outputBlocks(x.length) != blocks
+                || b.firstInterior != a.firstInterior) {
+            return new double[] {a.peak(x, s, floorA, kernels), b == null ? floorB : b.peak(x, s, floorB, kernels)};
+        }
+        // one tap count for both (the ITU filter has 12, libebur128's 13): trailing zero taps add exactly nothing
+        int n = Math.max(a.length, b.length);
+        float[] tapsA = a.padded(n), tapsB = b.padded(n);
+        float[] bd = s.bound;
+        int lo = Math.min(a.firstInterior, shared), hi = Math.max(lo, Math.min(x.length / BlockStats.BLOCK, shared));
+        float[] best = {(float) floorA, (float) floorB};
+        int top = s.topBlock;
+        if (top >= lo && top < hi) {
+            kernels.tpPeak2(x, bd, top, top + 1, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
+        }
+        for (int blk = 0; blk < lo; blk++) {
+            if (bd[blk] > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
+            if (bd[blk] > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
+        }
+        kernels.tpPeak2(x, bd, lo, hi, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
+        for (int blk = hi; blk < blocks; blk++) {
+            double bound = blk < shared ? bd[blk] : a.bound(s, blk);
+            if (bound > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
+            if ((blk < shared ? bd[blk] : b.bound(s, blk)) > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
+        }
+        return new double[] {best[0], best[1]};
+    }
+
+    /** {@link #taps} with each phase zero-padded to {@code n} taps (the array itself when n is the tap count). */
+    private float[] padded(int n) {
+        if (n == length) return taps;
+        float[] p = new float[phases.length * n];
+        for (int ph = 0; ph < phases.length; ph++) System.arraycopy(taps, ph * length, p, ph * n, length);
+        return p;
     }
 
     /**
@@ -176,35 +245,21 @@ final class TruePeakFilter {
         return unit ? Math.min(s.blocks(), blocks) : 0;
     }
 
-    private double scan(float[] x, int b, double[] y) {
-        int s = b * BlockStats.BLOCK, e = Math.min(s + BlockStats.BLOCK, x.length + length - 1);
-        double m = 0;
-        boolean interior = s >= length - 1 && e <= x.length;
-        for (double[] h : phases) {
-            if (interior) {
-                phaseBlock(x, h, s, e, y);
-                for (int j = 0; j < e - s; j++) m = Math.max(m, Math.abs(y[j]));
-            } else {
-                for (int n = s; n < e; n++) m = Math.max(m, Math.abs(output(x, h, n)));
-            }
-        }
-        return m;
+    /** {@link #bound} of every output block, for a filter the shared bounds do not cover. */
+    private float[] ownBounds(BlockStats s, int blocks) {
+        float[] bd = new float[blocks];
+        for (int b = 0; b < blocks; b++) bd[b] = (float) bound(s, b);
+        return bd;
     }
 
-    /**
-     * y[j] = output of phase h at input index s + j, for s..e-1 inside the signal. Tap by tap over the block rather
-     * than output by output: the inner loop has no dependency chain and vectorises, where a 12-tap dot product per
-     * output waits on each addition in turn (about 4x slower).
-     */
-    private static void phaseBlock(float[] x, double[] h, int s, int e, double[] y) {
-        int len = e - s;
-        double c0 = h[0];
-        for (int j = 0; j < len; j++) y[j] = c0 * x[s + j];
-        for (int k = 1; k < h.length; k++) {
-            double c = h[k];
-            int off = s - k;
-            for (int j = 0; j < len; j++) y[j] += c * x[off + j];
+    /** The largest |output| of any phase in output block b, for blocks at the edges (zeros outside the signal). */
+    private float scanEdge(float[] x, int b) {
+        int s = b * BlockStats.BLOCK, e = Math.min(s + BlockStats.BLOCK, x.length + length - 1);
+        float m = 0f;
+        for (int p = 0; p < phases.length; p++) {
+            for (int n = s; n < e; n++) m = Math.max(m, Math.abs(output(x, p, n)));
         }
+        return m;
     }
 
     /**
@@ -213,36 +268,53 @@ final class TruePeakFilter {
      * inter-sample point.
      */
     void envelope(float[] x, BlockStats s, double threshold, float[] env) {
+        envelope(x, s, threshold, env, Dsp.kernels());
+    }
+
+    void envelope(float[] x, BlockStats s, double threshold, float[] env, DspKernels kernels) {
         int blocks = outputBlocks(x.length);
         int shared = sharedBlocks(s, blocks);
+        float[] bd = shared > 0 ? s.bound : ownBounds(s, blocks);
+        int covered = shared > 0 ? shared : blocks;
+        int lo = Math.min(firstInterior, covered), hi = Math.max(lo, Math.min(x.length / BlockStats.BLOCK, covered));
+        float thr = (float) threshold;
+        for (int b = 0; b < lo; b++) if (bd[b] > thr) envelopeEdge(x, b, thr, env);
+        kernels.tpEnvelope(x, bd, lo, hi, thr, taps, phases.length, length, lagFloor, env);
+        for (int b = hi; b < blocks; b++) if ((b < covered ? bd[b] : bound(s, b)) > thr) envelopeEdge(x, b, thr, env);
+    }
+
+    /** {@link #envelope} for one block at an edge of the signal. */
+    private void envelopeEdge(float[] x, int b, float threshold, float[] env) {
+        int start = b * BlockStats.BLOCK, end = Math.min(start + BlockStats.BLOCK, x.length + length - 1);
         int last = env.length - 1;
-        double[] buf = new double[BlockStats.BLOCK];
-        for (int b = 0; b < blocks; b++) {
-            if ((b < shared ? s.bound[b] : bound(s, b)) <= threshold) continue;
-            int start = b * BlockStats.BLOCK, end = Math.min(start + BlockStats.BLOCK, x.length + length - 1);
-            boolean interior = start >= length - 1 && end <= x.length;
-            for (int p = 0; p < phases.length; p++) {
-                double[] h = phases[p];
-                if (interior) phaseBlock(x, h, start, end, buf);
-                for (int n = start; n < end; n++) {
-                    double y = Math.abs(interior ? buf[n - start] : output(x, h, n));
-                    if (y <= threshold) continue;
-                    int lo = (int) Math.floor(n + offsets[p]);
-                    int a = Math.max(0, Math.min(last, lo)), c = Math.max(0, Math.min(last, lo + 1));
-                    float v = (float) y;
-                    if (env[a] < v) env[a] = v;
-                    if (env[c] < v) env[c] = v;
-                }
+        for (int p = 0; p < phases.length; p++) {
+            for (int n = start; n < end; n++) {
+                float y = Math.abs(output(x, p, n));
+                if (!(y > threshold)) continue;
+                int lo = n + lagFloor[p];
+                int a = Math.max(0, Math.min(last, lo)), c = Math.max(0, Math.min(last, lo + 1));
+                if (env[a] < y) env[a] = y;
+                if (env[c] < y) env[c] = y;
             }
         }
     }
 
-    private static double output(float[] x, double[] h, int n) {
-        double acc = 0;
-        for (int k = 0; k < h.length; k++) {
+    /** Output of phase p at input index n, zeros outside the signal; float, taps in order (the kernels' arithmetic). */
+    private float output(float[] x, int p, int n) {
+        float acc = 0f;
+        int off = p * length;
+        for (int k = 0; k < length; k++) {
             int i = n - k;
-            if (i >= 0 && i < x.length) acc += h[k] * x[i];
+            if (i >= 0 && i < x.length) acc += taps[off + k] * x[i];
         }
         return acc;
     }
+
+    /** The kernels' float taps, phase-major ({@link #phases()} count × {@link #tapCount()}), for tests. */
+    float[] floatTaps() { return taps.clone(); }
+
+    int tapCount() { return length; }
+
+    /** The Java reference kernels (tests run the filter on both). */
+    static DspKernels javaKernels() { return JavaDsp.INSTANCE; }
 }

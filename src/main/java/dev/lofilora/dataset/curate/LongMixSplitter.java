@@ -1,6 +1,7 @@
 package dev.lofilora.dataset.curate;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.Parallel;
 import dev.lofilora.audio.analysis.CutPlanner;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.audio.io.AudioProbe;
@@ -60,7 +61,8 @@ final class LongMixSplitter {
      * The reports of the parts of {@code in}, or null when it is not longer than {@value #MAX_PART_SECONDS} s (the
      * caller processes it whole). {@code parent} holds the entry's facts and the input's sha256.
      */
-    List<FileReport> split(Path in, TrackProcessor.Work parent, ProcessState parentState, String configHash)
+    List<FileReport> split(Path in, TrackProcessor.Work parent, ProcessState parentState, String configHash,
+                           Parallel parallel)
             throws IOException {
         AudioProbe.Info info = AudioProbe.probe(in);
         if (info.seconds() > 0 && info.seconds() <= MAX_PART_SECONDS && !info.estimated()) return null;
@@ -100,7 +102,7 @@ final class LongMixSplitter {
             Segment seg = new Segment(parent.name, i + 1, plan.size(), p.startFrame() / (double) rate,
                     p.endFrame() / (double) rate, p.cutBefore(), p.cutAfter());
             String partHash = hash(splitHash, p.startFrame() + "-" + p.endFrame());
-            reports.add(processPart(d, p, seg, names.get(i), parent, partHash).withSegment(seg));
+            reports.add(processPart(d, p, seg, names.get(i), parent, partHash, parallel).withSegment(seg));
         }
         // What an earlier run wrote for this track that this split no longer produces.
         List<Removal> stale = new ArrayList<>();
@@ -126,7 +128,7 @@ final class LongMixSplitter {
     }
 
     private FileReport processPart(DecodedAudio d, CutPlanner.Part p, Segment seg, String name,
-                                   TrackProcessor.Work parent, String partHash) throws IOException {
+                                   TrackProcessor.Work parent, String partHash, Parallel parallel) throws IOException {
         TrackProcessor.Work w = new TrackProcessor.Work();
         w.file = parent.file;
         w.input = parent.input;
@@ -149,7 +151,7 @@ final class LongMixSplitter {
             }
             Removal moved = keeper.clearWay(state, rel);
             if (moved != null) removals.add(moved);
-            processor.process(tmp, out, w);
+            processor.process(tmp, out, w, parallel);
             w.format = d.format(); // the part comes from the mix, not from the temporary file
             for (String warning : d.warnings()) w.warn("decoder (whole mix): " + warning);
         } catch (dev.lofilora.common.LofiException e) {

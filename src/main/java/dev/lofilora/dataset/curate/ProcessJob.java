@@ -1,5 +1,6 @@
 package dev.lofilora.dataset.curate;
 
+import dev.lofilora.audio.Parallel;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.audio.io.Resampler;
 import dev.lofilora.audio.qc.QualityChecks;
@@ -26,8 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code lofi process}: takes every track listed in sources.json from the raw folder to a loudness-normalised
  * 48 kHz stereo 24-bit file under {@code <out>/<category>/}, and writes {@code <metadata>/qc_report.json}.
  *
- * <p>Per file (in parallel, one file per worker, so peak memory is about threads × one decoded track): entry and
+ * <p>Per file (in parallel, one file per worker, so peak memory is about threads × one decoded track; a file's
+ * stages also split across idle workers, with the same bytes as on one thread): entry and
  * licence checks, sha256 of the input, decode, quality checks at the source rate, stereo + resample, optional silence
  * trim, loudness, gain to the target, true-peak limit or reject, atomic write, decode back and re-measure. A file
  * whose output exists for the same input sha256 and config hash is skipped (state in {@code <metadata>/process_state/},
@@ -49,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProcessJob {
     /** Changes whenever the pipeline changes what it writes; part of the config hash, so old outputs are redone. */
-    public static final String PIPELINE_VERSION = "process/1";
+    public static final String PIPELINE_VERSION = "process/2";
     public static final String LOFI_VERSION = "0.1.0";
     /** File name endings treated as audio when looking for raw files without a sources.json entry. */
     public static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "flac", "wav", "wave", "aif", "aiff", "ogg", "oga",
@@ -105,22 +107,25 @@ public final class ProcessJob {
         TrackRecords records = new TrackRecords(config.stateDir(), new OutputKeeper(config.outDir()));
         LongMixSplitter splitter = config.splitLong() ? new LongMixSplitter(processor, records,
                 ProcessItems.outputNames(sources), s.outputFormat().extension()) : null;
-        int threads = Math.max(1, Math.min(s.effectiveThreads(), items.size()));
+        int threads = Math.max(1, s.effectiveThreads());
 
         progress.start("process", items.size());
         List<FileReport> reports = new ArrayList<>();
         AtomicInteger finished = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "lofi-process-" + THREAD_IDS.incrementAndGet());
-            t.setDaemon(true);
+        // One fork/join pool for the files and for the parts a file's stages split into (Parallel): with fewer files
+        // than threads, or at the end of a run, idle workers take over parts of the files still running.
+        ForkJoinPool pool = new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("lofi-process-" + THREAD_IDS.incrementAndGet());
             return t;
-        });
+        }, null, false);
+        Parallel parallel = threads > 1 ? new Parallel(threads, pool) : Parallel.SERIAL;
         try (Interruption.Note note = Interruption.note(() -> finished.get() + " of " + items.size()
                 + " files finished, their outputs kept in " + config.outDir() + " (the next run skips them)")) {
             List<Future<List<FileReport>>> futures = new ArrayList<>();
             for (ProcessItems.Item item : items) {
                 futures.add(pool.submit(() -> {
-                    List<FileReport> r = processItem(item, processor, records, splitter, configHash);
+                    List<FileReport> r = processItem(item, processor, records, splitter, configHash, parallel);
                     finished.incrementAndGet();
                     FileReport first = r.get(0);
                     progress.advance(1, first.name() != null ? first.name() : first.file());
@@ -153,7 +158,7 @@ public final class ProcessJob {
 
     /** The report of one item: one file, or the parts of a long mix cut by {@code --split-long}. */
     private List<FileReport> processItem(ProcessItems.Item item, TrackProcessor processor, TrackRecords records,
-                                         LongMixSplitter splitter, String configHash) {
+                                         LongMixSplitter splitter, String configHash, Parallel parallel) {
         TrackProcessor.Work w = new TrackProcessor.Work();
         Path raw = config.rawDir();
         if (item.entry() == null) {
@@ -198,12 +203,12 @@ public final class ProcessJob {
             FileReport resumed = records.resume(state, w, rel, configHash);
             if (resumed != null) return List.of(resumed);
             if (splitter != null) {
-                List<FileReport> parts = splitter.split(in, w, state, configHash);
+                List<FileReport> parts = splitter.split(in, w, state, configHash, parallel);
                 if (parts != null) return parts;
             }
             Removal moved = keeper.clearWay(state, rel);
             if (moved != null) removals.add(moved);
-            processor.process(in, out, w);
+            processor.process(in, out, w, parallel);
         } catch (LofiException e) {
             if (e.internal()) w.fail("internal error while processing " + w.input + ": " + e.getMessage());
             else w.fail(e.getMessage());

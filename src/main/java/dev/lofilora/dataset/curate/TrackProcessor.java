@@ -1,6 +1,7 @@
 package dev.lofilora.dataset.curate;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.Parallel;
 import dev.lofilora.audio.io.AudioDecoder;
 import dev.lofilora.audio.io.AudioEncoder;
 import dev.lofilora.audio.io.DecodedAudio;
@@ -127,6 +128,15 @@ final class TrackProcessor {
      * nothing is written unless the status is ok or warn.
      */
     void process(Path in, Path out, Work w) throws IOException {
+        process(in, out, w, Parallel.SERIAL);
+    }
+
+    /**
+     * As {@link #process(Path, Path, Work)}, with the stages split across {@code parallel}'s idle threads (quality
+     * checks beside resampling, resampler outputs, channels of the true-peak search): the same bytes and readings as on
+     * one thread.
+     */
+    void process(Path in, Path out, Work w, Parallel parallel) throws IOException {
         long t = System.nanoTime();
         DecodedAudio d;
         try {
@@ -142,9 +152,29 @@ final class TrackProcessor {
         w.stageSeconds.put("decode", secondsSince(t));
         for (String warning : d.warnings()) w.warn("decoder: " + warning);
 
-        t = System.nanoTime();
-        w.checks = checks.run(d.audio(), d.format().bitDepth());
-        w.stageSeconds.put("checks", secondsSince(t));
+        // The checks and the resampling both read the source samples and nothing else: with a spare thread they run
+        // side by side (a rejected file then wastes its resampling, which is rare).
+        AudioBuffer[] source = {d.audio()}; // a holder, emptied below so the source-rate samples can go
+        int bitDepth = d.format().bitDepth();
+        d = null;
+        AudioBuffer[] resampled = new AudioBuffer[1];
+        double[] seconds = new double[2];
+        boolean together = parallel.threads() > 1;
+        parallel.run(together ? 2 : 1, part -> {
+            long t0 = System.nanoTime();
+            if (part == 0) {
+                w.checks = checks.run(source[0], bitDepth);
+                seconds[0] = secondsSince(t0);
+                if (together) return;
+                t0 = System.nanoTime();
+            }
+            if (together || !rejectedByChecks(w.checks)) {
+                resampled[0] = resampler.resample(stereo(source[0]), settings.sampleRate(), parallel);
+            }
+            seconds[1] = secondsSince(t0);
+        });
+        source[0] = null;
+        w.stageSeconds.put("checks", seconds[0]);
         for (CheckResult c : w.checks) {
             if (c.verdict() == Verdict.FAIL) w.reject("quality check " + c.check() + " failed: " + c.detail());
         }
@@ -152,11 +182,8 @@ final class TrackProcessor {
         for (CheckResult c : w.checks) {
             if (c.verdict() == Verdict.WARN) w.warn("quality check " + c.check() + ": " + c.detail());
         }
-
-        t = System.nanoTime();
-        AudioBuffer audio = resampler.resample(stereo(d.audio()), settings.sampleRate());
-        d = null; // let the source-rate samples go before the next allocations
-        w.stageSeconds.put("resample", secondsSince(t));
+        AudioBuffer audio = resampled[0];
+        w.stageSeconds.put("resample", seconds[1]);
 
         if (settings.trimSilence()) {
             int before = audio.frames();
@@ -167,7 +194,7 @@ final class TrackProcessor {
         }
 
         t = System.nanoTime();
-        LoudnessReport before = LoudnessMeter.measure(audio);
+        LoudnessReport before = LoudnessMeter.measure(audio, parallel);
         w.before = before;
         w.stageSeconds.put("measure", secondsSince(t));
         if (!Double.isFinite(before.integratedLufs())) {
@@ -186,6 +213,7 @@ final class TrackProcessor {
         double gain = settings.targetLufs() - before.integratedLufs();
         double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
         AudioBuffer result;
+        float outputGain = 1f;
         if (peakAfterGain > settings.ceilingDbtp()) {
             if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
                 w.gainDb = gain;
@@ -221,7 +249,12 @@ final class TrackProcessor {
             w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
                     before.truePeakDbtp() + gain, runs);
         } else {
-            result = scaled(audio, gain);
+            // the WAV writer applies the gain as it quantises (the same bytes as writing a scaled copy, without it)
+            if (settings.outputFormat() == OutputFormat.FLAC) result = scaled(audio, gain);
+            else {
+                result = audio;
+                outputGain = (float) Math.pow(10.0, gain / 20.0);
+            }
             w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
         }
         w.gainDb = gain;
@@ -231,7 +264,7 @@ final class TrackProcessor {
         t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
-        else WavFile.write(out, result, 24);
+        else WavFile.write(out, result, 24, outputGain);
         w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
         w.stageSeconds.put("write", secondsSince(t));
@@ -241,7 +274,7 @@ final class TrackProcessor {
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
         // FFmpeg for FLAC.
         AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out) : WavFile.read(out);
-        w.after = LoudnessMeter.measure(written);
+        w.after = LoudnessMeter.measure(written, parallel);
         w.outputSeconds = written.seconds();
         w.stageSeconds.put("verify", secondsSince(t));
         if (Math.abs(w.after.integratedLufs() - settings.targetLufs()) > VERIFY_TOLERANCE_LU) {
@@ -252,6 +285,11 @@ final class TrackProcessor {
             w.warn(String.format("output true peak %.2f dBTP is over the %.1f dBTP ceiling", w.after.truePeakDbtp(),
                     settings.ceilingDbtp()));
         }
+    }
+
+    private static boolean rejectedByChecks(List<CheckResult> results) {
+        for (CheckResult c : results) if (c.verdict() == Verdict.FAIL) return true;
+        return false;
     }
 
     /** Mono becomes two identical channels; stereo is returned as is. */
@@ -267,6 +305,7 @@ final class TrackProcessor {
         return limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
+    /** {@code a} times the gain, in float (what {@link WavFile#write(Path, AudioBuffer, int, float)} applies). */
     static AudioBuffer scaled(AudioBuffer a, double gainDb) {
         float g = (float) Math.pow(10.0, gainDb / 20.0);
         float[][] out = new float[a.channels()][a.frames()];

@@ -1,6 +1,8 @@
 package dev.lofilora.audio.loudness;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.dsp.Dsp;
+import dev.lofilora.audio.dsp.DspKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,6 +12,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +45,8 @@ class TruePeakTest {
 
     @Test
     void skippingBlocksGivesExactlyTheBruteForceMaximum() {
+        DspKernels nat = Dsp.nativeKernels();
+        assertNotNull(nat, "native kernels: " + Dsp.nativeProblem());
         Random rnd = new Random(7);
         for (int trial = 0; trial < 20; trial++) {
             int n = 1 + rnd.nextInt(5000);
@@ -55,12 +60,43 @@ class TruePeakTest {
             }
             for (TruePeakFilter f : new TruePeakFilter[] {TruePeakFilter.itu(), TruePeakFilter.ebur128(44100),
                     TruePeakFilter.ebur128(96000)}) {
-                double fast = f.peak(x, BlockStats.of(x), 0.0);
-                assertEquals(bruteForce(f, x), fast, 0.0, "trial " + trial);
+                double brute = bruteForce(f, x);
+                // the Java kernels do the brute force's arithmetic, so skipping must not change a single bit
+                assertEquals(brute, f.peak(x, BlockStats.of(x), 0.0, TruePeakFilter.javaKernels()), 0.0, "trial " + trial);
+                // the native kernels round fused multiply-adds instead: at most a few float roundings of 12 products
+                // (each 2^-24 of at most sum|h| = 1.3 times the peak), so 4e-6 of the peak
+                assertEquals(brute, f.peak(x, BlockStats.of(x), 0.0, nat), 4e-6 * brute, "native, trial " + trial);
+            }
+            // both interpolators in one pass: the numbers of two separate searches, on either kernels
+            TruePeakFilter itu = TruePeakFilter.itu(), eb = TruePeakFilter.ebur128(48000);
+            BlockStats bs = BlockStats.of(x);
+            for (DspKernels k : new DspKernels[] {TruePeakFilter.javaKernels(), nat}) {
+                double[] both = TruePeakFilter.peaks(itu, eb, x, bs, 0.01, 0.02, k);
+                assertEquals(itu.peak(x, bs, 0.01, k), both[0], 0.0, "fused ITU, trial " + trial);
+                assertEquals(eb.peak(x, bs, 0.02, k), both[1], 0.0, "fused libebur128, trial " + trial);
             }
         }
     }
 
+    @Test
+    void floatSumReadsWithinAMillionthOfADecibelOfADoubleSum() {
+        Random rnd = new Random(3);
+        float[] x = new float[20000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.9 * Math.sin(2 * Math.PI * 11025.0 * i / 44100 + 0.7)
+                + 0.05 * rnd.nextGaussian());
+        for (TruePeakFilter f : new TruePeakFilter[] {TruePeakFilter.itu(), TruePeakFilter.ebur128(44100)}) {
+            double m = 0;
+            for (double[] h : f.phases()) {
+                for (int n = 0; n < x.length + h.length - 1; n++) {
+                    double acc = 0;
+                    for (int k = 0; k < h.length; k++) if (n - k >= 0 && n - k < x.length) acc += h[k] * x[n - k];
+                    m = Math.max(m, Math.abs(acc));
+                }
+            }
+            double fast = f.peak(x, BlockStats.of(x), 0.0);
+            assertEquals(20 * Math.log10(m), 20 * Math.log10(fast), 1e-5);
+        }
+    }
     @Test
     void libebur128FactorFollowsSampleRate() {
         assertEquals(4, TruePeakFilter.ebur128(48000).factor());
@@ -72,13 +108,15 @@ class TruePeakTest {
         assertEquals(20 * Math.log10(0.5), r.truePeakEbur128Dbtp(), 1e-9);
     }
 
-    /** Every output of every phase over the whole flushed span, no skipping. */
+    /** Every output of every phase over the whole flushed span, no skipping, in the kernels' float arithmetic. */
     private static double bruteForce(TruePeakFilter f, float[] x) {
-        double m = 0;
-        for (double[] h : f.phases()) {
-            for (int n = 0; n < x.length + h.length - 1; n++) {
-                double acc = 0;
-                for (int k = 0; k < h.length; k++) if (n - k >= 0 && n - k < x.length) acc += h[k] * x[n - k];
+        float[] taps = f.floatTaps();
+        int t = f.tapCount();
+        float m = 0;
+        for (int p = 0; p < f.phases().length; p++) {
+            for (int n = 0; n < x.length + t - 1; n++) {
+                float acc = 0;
+                for (int k = 0; k < t; k++) if (n - k >= 0 && n - k < x.length) acc += taps[p * t + k] * x[n - k];
                 m = Math.max(m, Math.abs(acc));
             }
         }

@@ -2,6 +2,7 @@ package dev.lofilora.dataset.curate;
 
 import dev.lofilora.audio.AudioBuffer;
 import dev.lofilora.audio.io.AudioEncoder;
+import dev.lofilora.audio.loudness.TruePeakLimiter;
 import dev.lofilora.common.Json;
 
 import java.io.IOException;
@@ -54,6 +55,44 @@ public final class Fixtures {
             }
         }
         return new AudioBuffer(x, rate);
+    }
+
+    /**
+     * A dense, stationary, limited master: a tone (220 Hz with two harmonics) under pink noise, pushed about 8 dB
+     * into {@link TruePeakLimiter} at a −1 dBTP ceiling, so nearly every block sits close to the peak and the
+     * loudness range is a fraction of an LU: the worst case for the true-peak search (nothing to prune), as heavily
+     * compressed masters are. Left and right share half their noise (correlation about 0.5). Integrated loudness
+     * about −9 LUFS; it passes every quality check.
+     */
+    public static AudioBuffer dense(int rate, double seconds, long seed) {
+        int n = (int) Math.round(seconds * rate);
+        float[][] x = new float[2][n];
+        Random rnd = new Random(seed);
+        double[][] pink = new double[3][7]; // Paul Kellet's pink filter states: shared, left, right
+        for (int i = 0; i < n; i++) {
+            double shared = pink(pink[0], rnd.nextGaussian());
+            double t = i / (double) rate;
+            double tone = 0.5 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 440 * t + 1)
+                    + 0.1 * Math.sin(2 * Math.PI * 660 * t + 2);
+            for (int c = 0; c < 2; c++) {
+                double own = pink(pink[1 + c], rnd.nextGaussian());
+                x[c][i] = (float) (0.6 * tone + 0.25 * (shared + own));
+            }
+        }
+        return new TruePeakLimiter(-1.0).apply(new AudioBuffer(x, rate));
+    }
+
+    /** One step of Paul Kellet's refined pink-noise filter (±0.05 dB from 9 Hz up at 44.1 kHz); unit-ish level. */
+    private static double pink(double[] b, double white) {
+        b[0] = 0.99886 * b[0] + white * 0.0555179;
+        b[1] = 0.99332 * b[1] + white * 0.0750759;
+        b[2] = 0.96900 * b[2] + white * 0.1538520;
+        b[3] = 0.86650 * b[3] + white * 0.3104856;
+        b[4] = 0.55000 * b[4] + white * 0.5329522;
+        b[5] = -0.7616 * b[5] - white * 0.0168980;
+        double out = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + white * 0.5362;
+        b[6] = white * 0.115926;
+        return out * 0.2;
     }
 
     /** Digital silence. */

@@ -1,0 +1,73 @@
+package dev.lofilora.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lofilora.common.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Puts each {@link ProcessBenchmark} pipeline figure beside the decode floor of the same files from the same JMH run
+ * (they are separate benchmarks, so JMH reports them apart) and prints the ratio and the stage times; writes
+ * {@code target/jmh/process-report.json}. Run by {@code benchmarks/run} after any run that includes ProcessBenchmark:
+ * {@code java ... dev.lofilora.bench.ProcessBenchmarkReport [target/jmh/results.json]}.
+ */
+public final class ProcessBenchmarkReport {
+    private ProcessBenchmarkReport() {}
+
+    public static void main(String[] args) throws IOException {
+        Path results = Path.of(args.length > 0 ? args[0] : "target/jmh/results.json");
+        if (!Files.exists(results)) return;
+        Map<String, double[]> byCase = new TreeMap<>(); // "signal|seconds|format|threads" → {pipeline, floor}
+        for (JsonNode r : Json.readTree(results)) {
+            String name = r.path("benchmark").asText();
+            if (!name.endsWith("ProcessBenchmark.pipeline") && !name.endsWith("ProcessBenchmark.decodeFloor")) continue;
+            JsonNode p = r.path("params");
+            String key = p.path("signal").asText() + "|" + p.path("seconds").asText() + "|" + p.path("format").asText()
+                    + "|" + p.path("threads").asText();
+            double score = r.path("primaryMetric").path("score").asDouble();
+            byCase.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN})[name.endsWith("pipeline") ? 0 : 1] = score;
+        }
+        if (byCase.isEmpty()) return;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        System.out.println();
+        System.out.println("lofi process vs the in-process decode of the same files (files/min; ratio = floor / process,"
+                + " from the two trials; inter. = the same with the floor decoded before every process run; CPU = that"
+                + " in CPU seconds of the JVM, steady under other processes' load; the goal is <= 2)");
+        System.out.printf(Locale.ROOT, "%-7s %6s %-5s %4s %10s %10s %7s %8s %8s  %s%n", "signal", "length", "fmt", "thr",
+                "process", "decode", "ratio", "inter.", "CPU", "stages (mean s/file)");
+        for (var e : byCase.entrySet()) {
+            String[] k = e.getKey().split("\\|");
+            double pipeline = e.getValue()[0], floor = e.getValue()[1], ratio = floor / pipeline;
+            Path stagesFile = Path.of("target/jmh/process-stages-" + k[0] + "-" + k[1] + "s-" + k[2] + ".json");
+            JsonNode stages = Files.exists(stagesFile) ? Json.readTree(stagesFile).path("meanSecondsPerFile") : null;
+            JsonNode stageFile = Files.exists(stagesFile) ? Json.readTree(stagesFile) : null;
+            double inter = stageFile == null ? Double.NaN : stageFile.path("interleavedRatio").asDouble(Double.NaN);
+            double cpu = stageFile == null ? Double.NaN : stageFile.path("interleavedCpuRatio").asDouble(Double.NaN);
+            System.out.printf(Locale.ROOT, "%-7s %5ss %-5s %4s %10.1f %10.1f %7.2f %8.2f %8.2f  %s%n", k[0], k[1], k[2],
+                    k[3], pipeline, floor, ratio, inter, cpu, stages == null ? "" : stages.toString());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("signal", k[0]);
+            row.put("seconds", Integer.parseInt(k[1]));
+            row.put("format", k[2]);
+            row.put("threads", Integer.parseInt(k[3]));
+            row.put("processFilesPerMin", round(pipeline));
+            row.put("decodeFloorFilesPerMin", round(floor));
+            row.put("ratio", Math.round(ratio * 100) / 100.0);
+            row.put("interleavedRatio", inter);
+            row.put("interleavedCpuRatio", cpu);
+            if (stages != null) row.put("meanStageSeconds", stages);
+            rows.add(row);
+        }
+        Json.write(results.resolveSibling("process-report.json"), Map.of("cases", rows));
+    }
+
+    private static double round(double v) { return Math.round(v * 10) / 10.0; }
+}

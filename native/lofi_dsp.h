@@ -1,0 +1,650 @@
+// lofi_dsp.h — the polyphase FIR kernels of `lofi process`, compiled through JavaCPP (dev.lofilora.audio.dsp.NativeDsp).
+//
+// Why native: after the pipeline's copies and passes were removed, these loops were what remained of process's time
+// apart from the decoder (ProcessBenchmark, DspKernelBenchmark): the resampler's 128-tap polyphase filter and the
+// two true-peak interpolators. The Java versions in dev.lofilora.audio.dsp.JavaDsp are the reference and the
+// fallback; tests hold the two together.
+//
+// Every function has an AVX2+FMA body (chosen at run time, so the library still loads on an x86-64 without AVX2)
+// and a portable body for other CPUs. Arrays come straight from the Java heap (JNI critical regions); callers keep
+// each call to a bounded chunk so that the GC is never held off for long.
+#ifndef LOFI_DSP_H
+#define LOFI_DSP_H
+
+#include <stdint.h>
+#include <math.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define LOFI_X86 1
+#endif
+
+namespace lofi_dsp_detail {
+
+// Output block of the true-peak search, in input samples (BlockStats.BLOCK on the Java side).
+static const int TP_BLOCK = 16;
+
+static inline float maxf(float a, float b) { return a > b ? a : b; }
+
+// ---------------------------------------------------------------------------------------------------------------
+// True peak: phase p of the interpolated output at input index n is y = sum_k taps[p*ntaps + k] * x[n - k].
+// Blocks b in [b0, b1) cover outputs b*16 .. b*16+15 and must lie inside the signal (b*16 >= ntaps - 1 and
+// b*16 + 16 <= frames): the caller handles the edges.
+
+static float tp_peak_generic(const float* x, const float* bound, int b0, int b1, float best, const float* taps,
+                             int phases, int ntaps) {
+    for (int b = b0; b < b1; b++) {
+        if (!(bound[b] > best)) continue;
+        const int s = b * TP_BLOCK;
+        float m = 0.f;
+        for (int p = 0; p < phases; p++) {
+            const float* h = taps + p * ntaps;
+            for (int j = 0; j < TP_BLOCK; j++) {
+                float acc = 0.f;
+                for (int k = 0; k < ntaps; k++) acc += h[k] * x[s + j - k];
+                m = maxf(m, fabsf(acc));
+            }
+        }
+        if (m > best) best = m;
+    }
+    return best;
+}
+
+static void tp_envelope_generic(const float* x, int frames, const float* bound, int b0, int b1, float threshold,
+                                const float* taps, int phases, int ntaps, const int* lagFloor, float* env) {
+    const int last = frames - 1;
+    for (int b = b0; b < b1; b++) {
+        if (!(bound[b] > threshold)) continue;
+        const int s = b * TP_BLOCK;
+        for (int p = 0; p < phases; p++) {
+            const float* h = taps + p * ntaps;
+            for (int j = 0; j < TP_BLOCK; j++) {
+                float acc = 0.f;
+                for (int k = 0; k < ntaps; k++) acc += h[k] * x[s + j - k];
+                float v = fabsf(acc);
+                if (!(v > threshold)) continue;
+                int lo = s + j + lagFloor[p];
+                int a = lo < 0 ? 0 : (lo > last ? last : lo);
+                int c = lo + 1 < 0 ? 0 : (lo + 1 > last ? last : lo + 1);
+                if (env[a] < v) env[a] = v;
+                if (env[c] < v) env[c] = v;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resampling: output m (of a run starting at window start q0 and phase p0) is sum_k bank[p*tapsPadded + k] *
+// x[q + k], where the window start q and the phase p advance by (stepDiv, stepMod) per output (p wraps at L).
+// Every window must lie inside the signal; the caller handles the edges.
+
+static void resample_generic(const float* const* x, float* const* y, int channels, int count, int q0, int p0,
+                             const float* bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+    int q = q0, p = p0;
+    for (int i = 0; i < count; i++) {
+        const float* h = bank + (int64_t) p * tapsPadded;
+        for (int c = 0; c < channels; c++) {
+            const float* a = x[c] + q;
+            float acc = 0.f;
+            for (int k = 0; k < tapsPadded; k++) acc += h[k] * a[k];
+            y[c][i] = acc;
+        }
+        q += stepDiv;
+        p += stepMod;
+        if (p >= L) { p -= L; q++; }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block minima and maxima (BlockStats): blocks of TP_BLOCK samples, full blocks only.
+
+static void block_minmax_generic(const float* x, int b0, int b1, float* mx, float* mn) {
+    for (int b = b0; b < b1; b++) {
+        const float* p = x + b * TP_BLOCK;
+        float hi = p[0], lo = p[0];
+        bool nan = false;
+        for (int j = 0; j < TP_BLOCK; j++) {
+            hi = p[j] > hi ? p[j] : hi;
+            lo = p[j] < lo ? p[j] : lo;
+            nan |= p[j] != p[j];
+        }
+        // a NaN makes both NaN, as Java's Math.max and Math.min do (the limiter refuses such audio)
+        mx[b] = nan ? NAN : hi;
+        mn[b] = nan ? NAN : lo;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 24-bit PCM, interleaved stereo little-endian: what `process` writes and reads back. Quantisation as WavFile's
+// Java: round half to even of v * 2^23, clipped to [-2^23, 2^23 - 1] (clipping first, in float, gives the same
+// integers, and the scaling by a power of two is exact).
+
+static inline int32_t quantise24(float v) {
+    float s = v * 8388608.0f;
+    s = s > 8388607.0f ? 8388607.0f : s;
+    s = s < -8388608.0f ? -8388608.0f : s;
+    return (int32_t) nearbyintf(s);
+}
+
+static void pack24_generic(const float* l, const float* r, int from, int to, float gain, uint8_t* out) {
+    uint8_t* o = out;
+    for (int i = from; i < to; i++) {
+        const int32_t a = quantise24(l[i] * gain), b = quantise24(r[i] * gain);
+        o[0] = (uint8_t) a; o[1] = (uint8_t) (a >> 8); o[2] = (uint8_t) (a >> 16);
+        o[3] = (uint8_t) b; o[4] = (uint8_t) (b >> 8); o[5] = (uint8_t) (b >> 16);
+        o += 6;
+    }
+}
+
+static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int at) {
+    const float scale = 1.0f / 8388608.0f;
+    for (int i = 0; i < n; i++) {
+        const uint8_t* p = in + 6 * i;
+        const int32_t a = (int32_t) ((uint32_t) p[0] << 8 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 24) >> 8;
+        const int32_t b = (int32_t) ((uint32_t) p[3] << 8 | (uint32_t) p[4] << 16 | (uint32_t) p[5] << 24) >> 8;
+        l[at + i] = a * scale;
+        r[at + i] = b * scale;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// K-weighting (BS.1770 pre-filter: high shelf then high-pass, transposed direct form II in double) of a stereo pair,
+// energy per tick. Four lanes run in lock-step: (channel a, b) x (segment 0, 1). Segment 0 starts at tick t0 from the
+// given state; segment 1 at tick t1 (the caller starts it early, from zero state, so that its state has converged
+// before the ticks it stores: the filter forgets its start as 0.9988^n at 192 kHz, 0.995^n at 48 kHz). Lane inputs
+// past `frames` read as zero. Per tick, lanes store wa*acc_a + wb*acc_b into ticks[t] when t is in [store0, store1)
+// for segment 0 or [store1, storeEnd) for segment 1; segment 1's state after tick storeEnd - 1 is saved to endState.
+// coef = {b0, b1, b2, a1, a2, h1, h2}; state = 16 doubles {s1, s2, t1, t2} x lanes {a0, b0, a1, b1}.
+
+static const double K_DENORMAL_GUARD = 1e-30;
+
+static void kweight_generic(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
+                            int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
+                            double* state, double* ticks, double* endState) {
+    const double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
+    for (int k = 0; k < count; k++) {
+        for (int seg = 0; seg < 2; seg++) {
+            const int t = (seg == 0 ? t0 : t1) + k;
+            double acc[2] = {0, 0};
+            for (int c = 0; c < 2; c++) {
+                const float* x = c == 0 ? xa : xb;
+                double* st = state + 4 * (2 * seg + c);
+                double s1 = st[0], s2 = st[1], u1 = st[2], u2 = st[3];
+                for (int i = t * tick, e = i + tick; i < e; i++) {
+                    const double in = i < frames ? (double) x[i] : 0.0;
+                    const double y = b0 * in + s1;
+                    s1 = b1 * in - a1 * y + s2;
+                    s2 = b2 * in - a2 * y;
+                    const double z = y + u1;
+                    u1 = -2.0 * y - h1 * z + u2;
+                    u2 = y - h2 * z;
+                    acc[c] += z * z;
+                }
+                if (fabs(s1) < K_DENORMAL_GUARD) s1 = 0;
+                if (fabs(s2) < K_DENORMAL_GUARD) s2 = 0;
+                if (fabs(u1) < K_DENORMAL_GUARD) u1 = 0;
+                if (fabs(u2) < K_DENORMAL_GUARD) u2 = 0;
+                st[0] = s1; st[1] = s2; st[2] = u1; st[3] = u2;
+            }
+            const double e = wa * acc[0] + wb * acc[1];
+            if (seg == 0 ? (t >= store0 && t < store1) : (t >= store1 && t < storeEnd)) ticks[t] = e;
+            if (seg == 1 && t == storeEnd - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 + j];
+        }
+    }
+}
+
+#ifdef LOFI_X86
+static bool has_avx2_fma() {
+    static const int ok = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+    return ok != 0;
+}
+
+__attribute__((target("avx2,fma"))) static inline float hmax8(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+__attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+// The four lanes of kweight_generic in one register: the recursion's latency chain (two dependent FMAs per sample)
+// is paid once for four channel-segments instead of once for each.
+__attribute__((target("avx2,fma"))) static void kweight_avx2(const float* xa, const float* xb, int frames, int tick,
+                                                             int t0, int t1, int count, int store0, int store1,
+                                                             int storeEnd, const double* coef, double wa, double wb,
+                                                             double* state, double* ticks, double* endState) {
+    const __m256d b0 = _mm256_set1_pd(coef[0]), b1 = _mm256_set1_pd(coef[1]), b2 = _mm256_set1_pd(coef[2]);
+    const __m256d na1 = _mm256_set1_pd(-coef[3]), na2 = _mm256_set1_pd(-coef[4]);
+    const __m256d nh1 = _mm256_set1_pd(-coef[5]), nh2 = _mm256_set1_pd(-coef[6]), m2 = _mm256_set1_pd(-2.0);
+    const __m256d guard = _mm256_set1_pd(K_DENORMAL_GUARD);
+    const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    // lanes: a0, b0, a1, b1 (state layout [variable][lane] here, [lane][variable] in the caller's array)
+    __m256d s1 = _mm256_setr_pd(state[0], state[4], state[8], state[12]);
+    __m256d s2 = _mm256_setr_pd(state[1], state[5], state[9], state[13]);
+    __m256d u1 = _mm256_setr_pd(state[2], state[6], state[10], state[14]);
+    __m256d u2 = _mm256_setr_pd(state[3], state[7], state[11], state[15]);
+    for (int k = 0; k < count; k++) {
+        const int ta = t0 + k, tb = t1 + k;
+        const int ia = ta * tick, ib = tb * tick;
+        __m256d acc = _mm256_setzero_pd();
+        const bool inside = ib + tick <= frames; // segment 0 always is
+        for (int j = 0; j < tick; j++) {
+            const double vb0 = inside || ib + j < frames ? (double) xa[ib + j] : 0.0;
+            const double vb1 = inside || ib + j < frames ? (double) xb[ib + j] : 0.0;
+            const __m256d in = _mm256_setr_pd((double) xa[ia + j], (double) xb[ia + j], vb0, vb1);
+            const __m256d y = _mm256_fmadd_pd(b0, in, s1);
+            s1 = _mm256_fmadd_pd(na1, y, _mm256_fmadd_pd(b1, in, s2));
+            s2 = _mm256_fmadd_pd(na2, y, _mm256_mul_pd(b2, in));
+            const __m256d z = _mm256_add_pd(y, u1);
+            u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
+            u2 = _mm256_fmadd_pd(nh2, z, y);
+            acc = _mm256_fmadd_pd(z, z, acc);
+        }
+        // flush states that decayed to nothing (keeps the loop off denormals after digital silence)
+        s1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s1, absMask), guard, _CMP_LT_OQ), s1);
+        s2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s2, absMask), guard, _CMP_LT_OQ), s2);
+        u1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u1, absMask), guard, _CMP_LT_OQ), u1);
+        u2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u2, absMask), guard, _CMP_LT_OQ), u2);
+        alignas(32) double a[4];
+        _mm256_store_pd(a, acc);
+        if (ta >= store0 && ta < store1) ticks[ta] = wa * a[0] + wb * a[1];
+        if (tb >= store1 && tb < storeEnd) ticks[tb] = wa * a[2] + wb * a[3];
+        if (tb == storeEnd - 1) {
+            alignas(32) double v[4][4];
+            _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
+            for (int c = 0; c < 2; c++) for (int q = 0; q < 4; q++) endState[4 * c + q] = v[q][2 + c];
+        }
+    }
+    alignas(32) double v[4][4];
+    _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
+    for (int lane = 0; lane < 4; lane++) for (int q = 0; q < 4; q++) state[4 * lane + q] = v[q][lane];
+}
+
+// Sixteen samples per block: two loads, then a horizontal max and min.
+__attribute__((target("avx2,fma"))) static void block_minmax_avx2(const float* x, int b0, int b1, float* mx, float* mn) {
+    for (int b = b0; b < b1; b++) {
+        const __m256 v0 = _mm256_loadu_ps(x + b * TP_BLOCK), v1 = _mm256_loadu_ps(x + b * TP_BLOCK + 8);
+        const __m256 hi = _mm256_max_ps(v0, v1), lo = _mm256_min_ps(v0, v1);
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(hi), _mm256_extractf128_ps(hi, 1));
+        __m128 m = _mm_min_ps(_mm256_castps256_ps128(lo), _mm256_extractf128_ps(lo, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        m = _mm_min_ps(m, _mm_movehl_ps(m, m));
+        h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+        m = _mm_min_ss(m, _mm_shuffle_ps(m, m, 1));
+        const bool nan = _mm256_movemask_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q)) != 0;
+        mx[b] = nan ? NAN : _mm_cvtss_f32(h);
+        mn[b] = nan ? NAN : _mm_cvtss_f32(m);
+    }
+}
+
+// Eight frames at a time: scale, clip, round (the default rounding mode: half to even), interleave, and a byte
+// shuffle that keeps the low three bytes of each 32-bit integer.
+__attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, const float* r, int from, int to, float gain,
+                                                            uint8_t* out) {
+    const __m256 g = _mm256_set1_ps(gain), s = _mm256_set1_ps(8388608.0f);
+    const __m256 hi = _mm256_set1_ps(8388607.0f), lo = _mm256_set1_ps(-8388608.0f);
+    const __m128i shuf = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    uint8_t* o = out;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+        // multiply by the gain first and by 2^23 second, as the scalar code, so the products are the same floats
+        __m256 a = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(l + i), g), s);
+        __m256 b = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(r + i), g), s);
+        a = _mm256_max_ps(_mm256_min_ps(a, hi), lo);
+        b = _mm256_max_ps(_mm256_min_ps(b, hi), lo);
+        const __m256i ia = _mm256_cvtps_epi32(a), ib = _mm256_cvtps_epi32(b);
+        // frames 0-1, 4-5 | 2-3, 6-7 interleaved L R L R within each 128-bit lane
+        const __m256i p0 = _mm256_unpacklo_epi32(ia, ib), p1 = _mm256_unpackhi_epi32(ia, ib);
+        const __m128i f01 = _mm256_castsi256_si128(p0), f23 = _mm256_castsi256_si128(p1);
+        const __m128i f45 = _mm256_extracti128_si256(p0, 1), f67 = _mm256_extracti128_si256(p1, 1);
+        // 12 useful bytes per 16-byte store; each store's last 4 bytes are overwritten by the next one
+        _mm_storeu_si128((__m128i*) (o + 0), _mm_shuffle_epi8(f01, shuf));
+        _mm_storeu_si128((__m128i*) (o + 12), _mm_shuffle_epi8(f23, shuf));
+        _mm_storeu_si128((__m128i*) (o + 24), _mm_shuffle_epi8(f45, shuf));
+        if (i + 16 <= to) {
+            _mm_storeu_si128((__m128i*) (o + 36), _mm_shuffle_epi8(f67, shuf));
+        } else { // the last vector of the range: no 4 spare bytes after it
+            alignas(16) uint8_t tmp[16];
+            _mm_store_si128((__m128i*) tmp, _mm_shuffle_epi8(f67, shuf));
+            for (int k = 0; k < 12; k++) o[36 + k] = tmp[k];
+        }
+        o += 48;
+    }
+    pack24_generic(l, r, i, to, gain, o);
+}
+
+// Four frames (24 bytes) per step: two 16-byte loads, a byte shuffle that puts each sample's three bytes at the top of
+// a 32-bit lane (an arithmetic shift then sign-extends), convert, scale by 2^-23 (exact), and split L from R.
+__attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in, int n, float* l, float* r, int at) {
+    const __m128i shuf = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11);
+    const __m128 scale = _mm_set1_ps(1.0f / 8388608.0f);
+    int i = 0;
+    // each step reads 28 bytes from its start (16 at +12): stop while 4 frames and the 4 spare bytes are inside
+    for (; i + 4 < n; i += 4) {
+        const uint8_t* p = in + 6 * i;
+        const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
+        const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
+        const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
+        const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
+        _mm_storeu_ps(l + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0)));
+        _mm_storeu_ps(r + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+    unpack24_generic(in + 6 * i, n - i, l, r, at + i);
+}
+
+// Both 8-output halves of a block and every phase in registers: 2*P independent FMA chains per tap, one pair of
+// unaligned loads of x per tap shared by all phases.
+template <int P>
+__attribute__((target("avx2,fma"))) static inline void tp_block_avx2(const float* x, int s, const float* taps, int ntaps,
+                                                                     __m256 (&lo)[4], __m256 (&hi)[4]) {
+    for (int p = 0; p < P; p++) { lo[p] = _mm256_setzero_ps(); hi[p] = _mm256_setzero_ps(); }
+    for (int k = 0; k < ntaps; k++) {
+        const __m256 x0 = _mm256_loadu_ps(x + s - k);
+        const __m256 x1 = _mm256_loadu_ps(x + s + 8 - k);
+        for (int p = 0; p < P; p++) {
+            const __m256 h = _mm256_broadcast_ss(taps + p * ntaps + k);
+            lo[p] = _mm256_fmadd_ps(h, x0, lo[p]);
+            hi[p] = _mm256_fmadd_ps(h, x1, hi[p]);
+        }
+    }
+}
+
+template <int P>
+__attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, const float* bound, int b0, int b1,
+                                                              float best, const float* taps, int ntaps) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 lo[4], hi[4];
+    for (int b = b0; b < b1; b++) {
+        if (!(bound[b] > best)) continue;
+        tp_block_avx2<P>(x, b * TP_BLOCK, taps, ntaps, lo, hi);
+        __m256 m = _mm256_setzero_ps();
+        for (int p = 0; p < P; p++) {
+            m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+            m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+        }
+        const float v = hmax8(m);
+        if (v > best) best = v;
+    }
+    return best;
+}
+
+// Both interpolators in one pass over the blocks (the block's samples are in L1 for the second): the same per-block
+// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two.
+template <int PA, int PB>
+__attribute__((target("avx2,fma"))) static void tp_peak2_avx2(const float* x, const float* bound, int b0, int b1,
+                                                              float* best, const float* tapsA, const float* tapsB,
+                                                              int ntaps) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 lo[4], hi[4];
+    float bestA = best[0], bestB = best[1];
+    for (int b = b0; b < b1; b++) {
+        const float bd = bound[b];
+        if (!(bd > bestA) && !(bd > bestB)) continue;
+        if (bd > bestA) {
+            tp_block_avx2<PA>(x, b * TP_BLOCK, tapsA, ntaps, lo, hi);
+            __m256 m = _mm256_setzero_ps();
+            for (int p = 0; p < PA; p++) {
+                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+            }
+            const float v = hmax8(m);
+            if (v > bestA) bestA = v;
+        }
+        if (bd > bestB) {
+            tp_block_avx2<PB>(x, b * TP_BLOCK, tapsB, ntaps, lo, hi);
+            __m256 m = _mm256_setzero_ps();
+            for (int p = 0; p < PB; p++) {
+                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+            }
+            const float v = hmax8(m);
+            if (v > bestB) bestB = v;
+        }
+    }
+    best[0] = bestA;
+    best[1] = bestB;
+}
+
+template <int P>
+__attribute__((target("avx2,fma"))) static void tp_envelope_avx2(const float* x, int frames, const float* bound, int b0,
+                                                                 int b1, float threshold, const float* taps, int ntaps,
+                                                                 const int* lagFloor, float* env) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    const __m256 thr = _mm256_set1_ps(threshold);
+    const int last = frames - 1;
+    __m256 lo[4], hi[4];
+    alignas(32) float out[8];
+    for (int b = b0; b < b1; b++) {
+        if (!(bound[b] > threshold)) continue;
+        const int s = b * TP_BLOCK;
+        tp_block_avx2<P>(x, s, taps, ntaps, lo, hi);
+        for (int p = 0; p < P; p++) {
+            for (int half = 0; half < 2; half++) {
+                const __m256 a = _mm256_and_ps(half == 0 ? lo[p] : hi[p], absMask);
+                int mask = _mm256_movemask_ps(_mm256_cmp_ps(a, thr, _CMP_GT_OQ));
+                if (mask == 0) continue;
+                _mm256_store_ps(out, a);
+                while (mask) {
+                    const int j = __builtin_ctz(mask);
+                    mask &= mask - 1;
+                    const float v = out[j];
+                    const int at = s + half * 8 + j + lagFloor[p];
+                    const int i0 = at < 0 ? 0 : (at > last ? last : at);
+                    const int i1 = at + 1 < 0 ? 0 : (at + 1 > last ? last : at + 1);
+                    if (env[i0] < v) env[i0] = v;
+                    if (env[i1] < v) env[i1] = v;
+                }
+            }
+        }
+    }
+}
+
+// One output of one or two channels. Every output, whichever of this and resample_pair2_avx2 computes it, is summed
+// the same way (two accumulators over taps k and k + 8 in steps of 16, then their sum reduced), so the result does
+// not depend on how a caller splits the outputs.
+__attribute__((target("avx2,fma"))) static inline void resample_one_avx2(const float* const* x, float* const* y,
+                                                                         int channels, int i, int q, const float* h,
+                                                                         int tapsPadded) {
+    for (int c = 0; c < channels; c++) {
+        const float* a = x[c] + q;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+        for (int k = 0; k < tapsPadded; k += 16) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k), _mm256_loadu_ps(a + k), a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(h + k + 8), _mm256_loadu_ps(a + k + 8), a1);
+        }
+        y[c][i] = hsum8(_mm256_add_ps(a0, a1));
+    }
+}
+
+// Two outputs of two channels that share a phase (outputs i and i + L): each row of the bank loaded feeds four FMAs
+// instead of one, which matters where the core loads one 256-bit vector per cycle (x86 cores that split AVX ops).
+__attribute__((target("avx2,fma"))) static inline void resample_pair2_avx2(const float* x0, const float* x1, float* y0,
+                                                                           float* y1, int i, int i2, int q, int q2,
+                                                                           const float* h, int tapsPadded) {
+    const float *a = x0 + q, *b = x1 + q, *c = x0 + q2, *d = x1 + q2;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    for (int k = 0; k < tapsPadded; k += 16) {
+        const __m256 h0 = _mm256_loadu_ps(h + k), h1 = _mm256_loadu_ps(h + k + 8);
+        a0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(a + k), a0);
+        b0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(b + k), b0);
+        c0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(c + k), c0);
+        d0 = _mm256_fmadd_ps(h0, _mm256_loadu_ps(d + k), d0);
+        a1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(a + k + 8), a1);
+        b1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(b + k + 8), b1);
+        c1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(c + k + 8), c1);
+        d1 = _mm256_fmadd_ps(h1, _mm256_loadu_ps(d + k + 8), d1);
+    }
+    y0[i] = hsum8(_mm256_add_ps(a0, a1));
+    y1[i] = hsum8(_mm256_add_ps(b0, b1));
+    y0[i2] = hsum8(_mm256_add_ps(c0, c1));
+    y1[i2] = hsum8(_mm256_add_ps(d0, d1));
+}
+
+// Phase-major within chunks: the filter bank (L rows of tapsPadded floats, 80 kB for 44.1 -> 48 kHz) does not fit in
+// the L1 cache, and in output order every output would fetch its row from L2. Outputs i and i + L share a phase and
+// lie exactly M input samples apart, so a chunk of a few periods is computed one phase at a time: each row is
+// fetched once per chunk and the chunk's samples stay in L1. Every output is still one independent sum, so the
+// result is the same as in output order.
+__attribute__((target("avx2,fma"))) static void resample_avx2(const float* const* x, float* const* y, int channels,
+                                                              int count, int q0, int p0, const float* bank,
+                                                              int tapsPadded, int L, int stepDiv, int stepMod) {
+    const int periods = L >= 2048 ? 1 : 2048 / L;
+    const int chunk = L * periods;
+    const int M = stepDiv * L + stepMod; // input samples per L outputs
+    int q = q0, p = p0;                   // window start and phase of the chunk's first output
+    for (int i0 = 0; i0 < count; i0 += chunk) {
+        const int n = count - i0 < chunk ? count - i0 : chunk;
+        int qj = q, pj = p;
+        const int rows = n < L ? n : L;
+        for (int j = 0; j < rows; j++) {
+            const float* h = bank + (int64_t) pj * tapsPadded;
+            int qi = qj;
+            int i = i0 + j;
+            if (channels == 2) {
+                for (; i + L < i0 + n; i += 2 * L, qi += 2 * M) {
+                    resample_pair2_avx2(x[0], x[1], y[0], y[1], i, i + L, qi, qi + M, h, tapsPadded);
+                }
+            }
+            for (; i < i0 + n; i += L, qi += M) resample_one_avx2(x, y, channels, i, qi, h, tapsPadded);
+            qj += stepDiv;
+            pj += stepMod;
+            if (pj >= L) { pj -= L; qj++; }
+        }
+        // the next chunk starts `periods` whole periods later: the phase repeats, the window moves periods * M
+        q += periods * M;
+    }
+}
+#endif
+
+} // namespace lofi_dsp_detail
+
+// ----------------------------------------------------------------------------------------------- entry points (JNI)
+
+/** 1 when the AVX2+FMA bodies run, 0 for the portable ones. */
+static inline int lofi_simd_level() {
+#ifdef LOFI_X86
+    return lofi_dsp_detail::has_avx2_fma() ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+/** The largest |output| over the blocks whose bound exceeds the running best (which starts at {@code best}). */
+static inline float lofi_tp_peak(const float* x, const float* bound, int b0, int b1, float best, const float* taps,
+                                 int phases, int ntaps) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        switch (phases) {
+            case 1: return tp_peak_avx2<1>(x, bound, b0, b1, best, taps, ntaps);
+            case 2: return tp_peak_avx2<2>(x, bound, b0, b1, best, taps, ntaps);
+            case 3: return tp_peak_avx2<3>(x, bound, b0, b1, best, taps, ntaps);
+            case 4: return tp_peak_avx2<4>(x, bound, b0, b1, best, taps, ntaps);
+            default: break;
+        }
+    }
+#endif
+    return tp_peak_generic(x, bound, b0, b1, best, taps, phases, ntaps);
+}
+
+/** Raises env at the two samples either side of every |output| above threshold (see TruePeakFilter.envelope). */
+static inline void lofi_tp_envelope(const float* x, int frames, const float* bound, int b0, int b1, float threshold,
+                                    const float* taps, int phases, int ntaps, const int* lagFloor, float* env) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        switch (phases) {
+            case 1: tp_envelope_avx2<1>(x, frames, bound, b0, b1, threshold, taps, ntaps, lagFloor, env); return;
+            case 2: tp_envelope_avx2<2>(x, frames, bound, b0, b1, threshold, taps, ntaps, lagFloor, env); return;
+            case 3: tp_envelope_avx2<3>(x, frames, bound, b0, b1, threshold, taps, ntaps, lagFloor, env); return;
+            case 4: tp_envelope_avx2<4>(x, frames, bound, b0, b1, threshold, taps, ntaps, lagFloor, env); return;
+            default: break;
+        }
+    }
+#endif
+    tp_envelope_generic(x, frames, bound, b0, b1, threshold, taps, phases, ntaps, lagFloor, env);
+}
+
+/**
+ * {@code count} outputs of a one- or two-channel resampler (x1/y1 null for one channel), written to y0[outOffset..],
+ * y1[outOffset..]. Rows of the bank are tapsPadded long (the AVX2 body needs a multiple of 16; the caller pads).
+ */
+static inline void lofi_resample(const float* x0, const float* x1, float* y0, float* y1, int outOffset, int count,
+                                 int q0, int p0, const float* bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+    using namespace lofi_dsp_detail;
+    const float* xs[2] = {x0, x1};
+    float* ys[2] = {y0 + outOffset, y1 != 0 ? y1 + outOffset : 0};
+    const int channels = x1 != 0 ? 2 : 1;
+#ifdef LOFI_X86
+    if (has_avx2_fma() && tapsPadded % 16 == 0) {
+        resample_avx2(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
+        return;
+    }
+#endif
+    resample_generic(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
+}
+
+/** Maximum and minimum of blocks [b0, b1) of 16 samples of x, into mx[b] and mn[b]. */
+static inline void lofi_block_minmax(const float* x, int b0, int b1, float* mx, float* mn) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { block_minmax_avx2(x, b0, b1, mx, mn); return; }
+#endif
+    block_minmax_generic(x, b0, b1, mx, mn);
+}
+
+/** Frames [from, to) of l and r, times gain, as interleaved 24-bit little-endian PCM into out[0 ..]. */
+static inline void lofi_pack24_stereo(const float* l, const float* r, int from, int to, float gain, signed char* out) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { pack24_avx2(l, r, from, to, gain, (uint8_t*) out); return; }
+#endif
+    pack24_generic(l, r, from, to, gain, (uint8_t*) out);
+}
+
+/** n interleaved 24-bit stereo frames from in[0 ..] into l[at ..] and r[at ..] (exact: integer times 2^-23). */
+static inline void lofi_unpack24_stereo(const signed char* in, int n, float* l, float* r, int at) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { unpack24_avx2((const uint8_t*) in, n, l, r, at); return; }
+#endif
+    unpack24_generic((const uint8_t*) in, n, l, r, at);
+}
+
+/**
+ * Both true-peak searches of lofi_tp_peak in one pass, for two filters with the same tap count: best[0] and best[1]
+ * are the running maxima of filters A and B, in and out. Returns 0, or -1 for a phase count it has no body for (the
+ * caller then makes two lofi_tp_peak calls).
+ */
+static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int b1, float* best, const float* tapsA,
+                                int phasesA, const float* tapsB, int phasesB, int ntaps) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        if (phasesA == 4 && phasesB == 3) { tp_peak2_avx2<4, 3>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
+        if (phasesA == 4 && phasesB == 1) { tp_peak2_avx2<4, 1>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
+    }
+#endif
+    return -1;
+}
+
+/** K-weighted tick energies of a stereo pair in two segments; see kweight_generic. */
+static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
+                                int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
+                                double* state, double* ticks, double* endState) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) {
+        kweight_avx2(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
+        return;
+    }
+#endif
+    kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
+}
+
+#endif

@@ -1,0 +1,40 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * Which {@link DspKernels} run: the native library when it loads, else {@link JavaDsp}. {@code -Dlofi.dsp=java}
+ * forces the Java kernels (for comparisons); {@link #nativeKernels()} gives the native ones to tests and benchmarks.
+ */
+public final class Dsp {
+    private Dsp() {}
+
+    private static final class Holder {
+        static final String NATIVE_PROBLEM;
+        static final DspKernels NATIVE;
+        static final DspKernels CHOSEN;
+
+        static {
+            DspKernels k = null;
+            String problem = null;
+            try {
+                k = new NativeKernels();
+            } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError: a build without the native library
+                problem = t.toString();
+            }
+            NATIVE = k;
+            NATIVE_PROBLEM = problem;
+            CHOSEN = k == null || "java".equalsIgnoreCase(System.getProperty("lofi.dsp")) ? JavaDsp.INSTANCE : k;
+        }
+    }
+
+    /** The kernels every caller uses. */
+    public static DspKernels kernels() { return Holder.CHOSEN; }
+
+    /** The native kernels, or null when the library is not there (see {@link #nativeProblem()}). */
+    public static DspKernels nativeKernels() { return Holder.NATIVE; }
+
+    /** Why the native kernels did not load, or null. */
+    public static String nativeProblem() { return Holder.NATIVE_PROBLEM; }
+
+    /** Whether {@link #kernels()} are the native ones. */
+    public static boolean usingNative() { return Holder.CHOSEN != JavaDsp.INSTANCE; }
+}

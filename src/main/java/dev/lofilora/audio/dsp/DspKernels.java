@@ -1,0 +1,78 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * The hot loops of {@code process}: the polyphase FIRs (the true-peak interpolators' search and peak envelope, the
+ * resampler's filter), the block statistics that prune the true-peak search, and 24-bit PCM packing. Two implementations: {@link JavaDsp} (the reference, and the fallback) and the C++/SIMD
+ * library under {@code native/} ({@link Dsp#kernels()} picks the native one when it loads). They agree to float
+ * rounding (the native one uses fused multiply-adds in another order); both are deterministic, so a given machine
+ * always produces the same bytes.
+ *
+ * <p>Conventions shared by every method: arrays are plain Java arrays; a true-peak phase {@code p} has its
+ * {@code ntaps} coefficients at {@code taps[p * ntaps ..]}, and its output at input index n is
+ * {@code sum_k taps[p * ntaps + k] * x[n - k]}; blocks are {@value #TP_BLOCK} outputs, block b covering outputs
+ * {@code b * 16 .. b * 16 + 15}, and the blocks passed must lie inside the signal
+ * ({@code b * 16 >= ntaps - 1} and {@code b * 16 + 16 <= x.length}): callers handle the edges. Implementations are
+ * stateless and thread-safe.
+ */
+public interface DspKernels {
+    /** Outputs per true-peak block (equal to the loudness package's BlockStats.BLOCK). */
+    int TP_BLOCK = 16;
+
+    /** What runs, for reports: e.g. "native (AVX2+FMA)", "Java". */
+    String describe();
+
+    /**
+     * The largest |output| of every phase over the blocks in [b0, b1) whose {@code bound} exceeds the running
+     * maximum, which starts at {@code best}; returns {@code best} if no block beats it.
+     */
+    float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps);
+
+    /**
+     * {@link #tpPeak} of two interpolators with the same tap count over the same blocks in one pass: {@code best[0]}
+     * and {@code best[1]} are the running maxima of filters A and B, read and written back. The same results as two
+     * {@link #tpPeak} calls (each filter prunes with its own maximum).
+     */
+    void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
+                 int phasesB, int ntaps);
+
+    /**
+     * For every output over {@code threshold} in the blocks of [b0, b1) whose {@code bound} exceeds the threshold,
+     * raises {@code env} to |output| at input indices {@code n + lagFloor[p]} and one after (clamped to the signal).
+     */
+    void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases, int ntaps,
+                    int[] lagFloor, float[] env);
+
+    /**
+     * {@code count} resampler outputs of one or two channels ({@code x1}, {@code y1} null for one) into
+     * {@code y[outOffset ..]}: output i is {@code sum_k bank[p * tapsPadded + k] * x[q + k]}, starting at window start
+     * {@code q0} and phase {@code p0}; per output q advances by {@code stepDiv} and p by {@code stepMod}, with a carry
+     * into q when p reaches {@code L}. Every window must lie inside x.
+     */
+    void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
+                  float[] bank, int tapsPadded, int L, int stepDiv, int stepMod);
+
+    /** Maximum and minimum of each of the first {@code blocks} blocks of {@value #TP_BLOCK} samples of x. */
+    void blockMinMax(float[] x, int blocks, float[] max, float[] min);
+
+    /**
+     * Frames [from, to) of {@code l} and {@code r}, each multiplied by {@code gain} (in float), as interleaved 24-bit
+     * little-endian PCM into {@code out[0 ..]}: round half to even of v·2^23, clipped to [-2^23, 2^23 - 1].
+     */
+    void pack24Stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
+
+    /** {@code n} interleaved 24-bit little-endian stereo frames from {@code in[0 ..]} into l and r from {@code at}. */
+    void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    /**
+     * K-weighting (BS.1770 high shelf then high-pass, transposed direct form II in double) of a stereo pair,
+     * channel-weighted energy per tick of {@code tick} samples, in two segments computed side by side: four lanes,
+     * (channel a, b) × (segment 0, 1), run {@code count} ticks from ticks {@code t0} and {@code t1}, from and back into
+     * {@code state} (16 doubles: s1, s2, t1, t2 of lanes a0, b0, a1, b1). Inputs past {@code frames} read as zero. A
+     * tick t of segment 0 stores {@code wa·acc_a + wb·acc_b} into ticks[t] when t is in [store0, store1), one of
+     * segment 1 when t is in [store1, storeEnd); segment 1's state after tick storeEnd - 1 goes to {@code endState}
+     * (8 doubles). States under 1e-30 are flushed to zero at every tick end. {@code coef} = {b0, b1, b2, a1, a2, h1, h2}
+     * (the high-pass numerator is {1, -2, 1}).
+     */
+    void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
+                 int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState);
+}

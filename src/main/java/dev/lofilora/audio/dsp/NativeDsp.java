@@ -1,0 +1,44 @@
+package dev.lofilora.audio.dsp;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * JNI binding of {@code native/lofi_dsp.h}, generated and compiled by JavaCPP's Maven plugin at build time (see the
+ * {@code javacpp} plugin in pom.xml). Arrays are pinned, not copied ({@link CriticalRegion}): each call must be short,
+ * which {@link NativeKernels} ensures by chunking.
+ */
+@Platform(include = "lofi_dsp.h")
+@CriticalRegion
+final class NativeDsp {
+    static {
+        Loader.load();
+    }
+
+    private NativeDsp() {}
+
+    static native int lofi_simd_level();
+
+    static native float lofi_tp_peak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases,
+                                     int ntaps);
+
+    static native int lofi_tp_peak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA,
+                                    float[] tapsB, int phasesB, int ntaps);
+
+    static native void lofi_tp_envelope(float[] x, int frames, float[] bound, int b0, int b1, float threshold,
+                                        float[] taps, int phases, int ntaps, int[] lagFloor, float[] env);
+
+    static native void lofi_resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0,
+                                     int p0, float[] bank, int tapsPadded, int L, int stepDiv, int stepMod);
+
+    static native void lofi_block_minmax(float[] x, int b0, int b1, float[] mx, float[] mn);
+
+    static native void lofi_pack24_stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
+
+    static native void lofi_unpack24_stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0,
+                                    int store1, int storeEnd, double[] coef, double wa, double wb, double[] state,
+                                    double[] ticks, double[] endState);
+}

@@ -1,0 +1,132 @@
+package dev.lofilora.audio.dsp;
+
+/**
+ * {@link DspKernels} on the native library, each call cut into chunks so that no JNI critical region (which holds
+ * off the garbage collector) lasts more than about a millisecond.
+ */
+final class NativeKernels implements DspKernels {
+    /** True-peak blocks per native call (16 k blocks = 256 k samples: well under a millisecond). */
+    private static final int TP_CHUNK_BLOCKS = 1 << 14;
+    /** Resampler outputs per native call per channel (about a millisecond at 128 taps). */
+    private static final int RESAMPLE_CHUNK = 1 << 15;
+
+    private final String description;
+
+    NativeKernels() {
+        int level = NativeDsp.lofi_simd_level();
+        description = "native (" + (level == 1 ? "AVX2+FMA" : "portable C++") + ")";
+    }
+
+    @Override
+    public String describe() { return description; }
+
+    @Override
+    public float tpPeak(float[] x, float[] bound, int b0, int b1, float best, float[] taps, int phases, int ntaps) {
+        check(x, bound, b0, b1, taps, phases, ntaps);
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            best = NativeDsp.lofi_tp_peak(x, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), best, taps, phases, ntaps);
+        }
+        return best;
+    }
+
+    @Override
+    public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
+                        int phasesB, int ntaps) {
+        check(x, bound, b0, b1, tapsA, phasesA, ntaps);
+        check(x, bound, b0, b1, tapsB, phasesB, ntaps);
+        if (best.length < 2) throw new IllegalArgumentException("best");
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            int e = Math.min(b1, b + TP_CHUNK_BLOCKS);
+            if (NativeDsp.lofi_tp_peak2(x, bound, b, e, best, tapsA, phasesA, tapsB, phasesB, ntaps) != 0) {
+                best[0] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[0], tapsA, phasesA, ntaps);
+                best[1] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[1], tapsB, phasesB, ntaps);
+            }
+        }
+    }
+
+    @Override
+    public void tpEnvelope(float[] x, float[] bound, int b0, int b1, float threshold, float[] taps, int phases,
+                           int ntaps, int[] lagFloor, float[] env) {
+        check(x, bound, b0, b1, taps, phases, ntaps);
+        if (env.length != x.length || lagFloor.length < phases) throw new IllegalArgumentException("env/lag sizes");
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            NativeDsp.lofi_tp_envelope(x, x.length, bound, b, Math.min(b1, b + TP_CHUNK_BLOCKS), threshold, taps, phases,
+                    ntaps, lagFloor, env);
+        }
+    }
+
+    @Override
+    public void resample(float[] x0, float[] x1, float[] y0, float[] y1, int outOffset, int count, int q0, int p0,
+                         float[] bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+        // the native code trusts its indices: check the window of the last output before going in
+        long lastQ = q0 + (long) (count - 1) * stepDiv + ((long) p0 + (long) (count - 1) * stepMod) / L;
+        if (count <= 0) return;
+        if (q0 < 0 || lastQ + tapsPadded > x0.length || (x1 != null && x1.length != x0.length)
+                || outOffset < 0 || outOffset + count > y0.length || (x1 != null && (y1 == null || y1.length != y0.length))
+                || bank.length < (long) L * tapsPadded || p0 < 0 || p0 >= L || stepMod < 0 || stepMod >= L) {
+            throw new IllegalArgumentException("resample window outside the signal");
+        }
+        int q = q0, p = p0;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(RESAMPLE_CHUNK, count - done);
+            NativeDsp.lofi_resample(x0, x1, y0, y1, outOffset + done, n, q, p, bank, tapsPadded, L, stepDiv, stepMod);
+            // where the next chunk starts: n more steps of (stepDiv, stepMod) with carries
+            long pp = p + (long) n * stepMod;
+            q += n * stepDiv + (int) (pp / L);
+            p = (int) (pp % L);
+            done += n;
+        }
+    }
+
+    /** The native code trusts its indices: every array it reads or writes is checked here first. */
+    private static void check(float[] x, float[] bound, int b0, int b1, float[] taps, int phases, int ntaps) {
+        if (b0 < b1 && (b0 * TP_BLOCK < ntaps - 1 || (long) b1 * TP_BLOCK > x.length || b1 > bound.length)) {
+            throw new IllegalArgumentException("true-peak blocks " + b0 + ".." + b1 + " reach outside the signal");
+        }
+        if (phases < 1 || ntaps < 1 || taps.length < phases * ntaps) throw new IllegalArgumentException("taps");
+    }
+
+    @Override
+    public void blockMinMax(float[] x, int blocks, float[] max, float[] min) {
+        if ((long) blocks * TP_BLOCK > x.length || max.length < blocks || min.length < blocks) {
+            throw new IllegalArgumentException(blocks + " blocks of " + x.length + " samples");
+        }
+        for (int b = 0; b < blocks; b += TP_CHUNK_BLOCKS) {
+            NativeDsp.lofi_block_minmax(x, b, Math.min(blocks, b + TP_CHUNK_BLOCKS), max, min);
+        }
+    }
+
+    @Override
+    public void pack24Stereo(float[] l, float[] r, int from, int to, float gain, byte[] out) {
+        if (from < 0 || to > l.length || to > r.length || (long) (to - from) * 6 > out.length) {
+            throw new IllegalArgumentException("frames " + from + ".." + to);
+        }
+        if (to > from) NativeDsp.lofi_pack24_stereo(l, r, from, to, gain, out);
+    }
+
+    @Override
+    public void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at) {
+        if (at < 0 || at + n > l.length || at + n > r.length || (long) n * 6 > in.length) {
+            throw new IllegalArgumentException(n + " frames at " + at);
+        }
+        if (n > 0) NativeDsp.lofi_unpack24_stereo(in, n, l, r, at);
+    }
+
+    @Override
+    public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
+                        int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
+                        double[] endState) {
+        if (tick <= 0 || t0 < 0 || t1 < 0 || (long) (t0 + count) * tick > frames || frames > xa.length
+                || frames > xb.length || coef.length < 7 || state.length < 16 || endState.length < 8
+                || store1 > ticks.length || storeEnd > ticks.length) {
+            throw new IllegalArgumentException("K-weighting ranges");
+        }
+        // 128 k samples per lane per call: about a millisecond, so each critical region stays short
+        int chunk = Math.max(1, (1 << 17) / tick);
+        for (int done = 0; done < count; done += chunk) {
+            int n = Math.min(chunk, count - done);
+            NativeDsp.lofi_kweight(xa, xb, frames, tick, t0 + done, t1 + done, n, store0, store1, storeEnd, coef, wa, wb,
+                    state, ticks, endState);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.lofilora.audio.dsp;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The native kernels against the Java reference, on random data with random filters: the same numbers to float
+ * rounding (the native bodies use fused multiply-adds and another summation order, so a sum of n products may
+ * differ by a few roundings of the sum of their magnitudes; the bounds below are 4 × n × 2^-24 × that sum).
+ */
+class DspKernelsTest {
+    private static final DspKernels REF = JavaDsp.INSTANCE;
+
+    private static DspKernels nat() {
+        DspKernels k = Dsp.nativeKernels();
+        assertNotNull(k, "the native library must load where the build made it: " + Dsp.nativeProblem());
+        return k;
+    }
+
+    @Test
+    void nativeLibraryIsBuiltAndChosen() {
+        assertTrue(nat().describe().startsWith("native"), nat().describe());
+        assertTrue(Dsp.usingNative() || "java".equalsIgnoreCase(System.getProperty("lofi.dsp")));
+    }
+
+    @Test
+    void truePeakSearchAgreesWithTheReference() {
+        Random rnd = new Random(11);
+        for (int trial = 0; trial < 40; trial++) {
+            int phases = 1 + rnd.nextInt(4), ntaps = 1 + rnd.nextInt(25);
+            float[] taps = new float[phases * ntaps];
+            for (int i = 0; i < taps.length; i++) taps[i] = (float) rnd.nextGaussian() * 0.3f;
+            int frames = 64 + rnd.nextInt(4000);
+            float[] x = signal(rnd, frames);
+            int blocks = frames / 16;
+            float[] bound = new float[blocks];
+            for (int b = 0; b < blocks; b++) bound[b] = rnd.nextInt(3) == 0 ? 0f : 10f; // some blocks pruned
+            int b0 = (ntaps - 1 + 15) / 16;
+            if (b0 >= blocks) continue;
+            float want = REF.tpPeak(x, bound, b0, blocks, 0.01f, taps, phases, ntaps);
+            float got = nat().tpPeak(x, bound, b0, blocks, 0.01f, taps, phases, ntaps);
+            assertEquals(want, got, tolerance(ntaps, taps, want), "trial " + trial);
+            // a running best above everything: nothing beats it, it comes back unchanged
+            assertEquals(100f, nat().tpPeak(x, bound, b0, blocks, 100f, taps, phases, ntaps), 0f);
+        }
+    }
+
+    @Test
+    void truePeakEnvelopeAgreesWithTheReference() {
+        Random rnd = new Random(12);
+        for (int trial = 0; trial < 40; trial++) {
+            int phases = 1 + rnd.nextInt(4), ntaps = 1 + rnd.nextInt(13);
+            float[] taps = new float[phases * ntaps];
+            for (int i = 0; i < taps.length; i++) taps[i] = (float) rnd.nextGaussian() * 0.3f;
+            int[] lag = new int[phases];
+            for (int p = 0; p < phases; p++) lag[p] = -rnd.nextInt(8);
+            int frames = 64 + rnd.nextInt(3000);
+            float[] x = signal(rnd, frames);
+            int blocks = frames / 16;
+            float[] bound = new float[blocks];
+            java.util.Arrays.fill(bound, 10f);
+            int b0 = (ntaps - 1 + 15) / 16;
+            if (b0 >= blocks) continue;
+            float threshold = 0.5f * REF.tpPeak(x, bound, b0, blocks, 0f, taps, phases, ntaps);
+            float[] want = new float[frames], got = new float[frames];
+            REF.tpEnvelope(x, bound, b0, blocks, threshold, taps, phases, ntaps, lag, want);
+            nat().tpEnvelope(x, bound, b0, blocks, threshold, taps, phases, ntaps, lag, got);
+            int marked = 0;
+            for (int i = 0; i < frames; i++) {
+                // an output within rounding of the threshold may be marked by one and not the other: compare values
+                // that are clearly above it
+                if (want[i] > 1.01f * threshold || got[i] > 1.01f * threshold) {
+                    assertEquals(want[i], got[i], tolerance(ntaps, taps, want[i]), "trial " + trial + " at " + i);
+                    marked++;
+                }
+            }
+            assertTrue(marked > 0, "trial " + trial + " marked nothing");
+        }
+    }
+
+    @Test
+    void resamplerAgreesWithTheReferenceForOneAndTwoChannels() {
+        Random rnd = new Random(13);
+        int L = 160, M = 147, padded = 128;
+        float[] bank = new float[L * padded];
+        for (int i = 0; i < bank.length; i++) bank[i] = (float) rnd.nextGaussian() / 32f;
+        float[] x0 = signal(rnd, 20000), x1 = signal(rnd, 20000);
+        int count = 15000;
+        for (boolean two : new boolean[] {false, true}) {
+            float[] w0 = new float[count + 10], w1 = new float[count + 10], g0 = new float[count + 10], g1 = new float[count + 10];
+            REF.resample(x0, two ? x1 : null, w0, two ? w1 : null, 10, count, 5, 37, bank, padded, L, M / L, M % L);
+            nat().resample(x0, two ? x1 : null, g0, two ? g1 : null, 10, count, 5, 37, bank, padded, L, M / L, M % L);
+            for (int i = 0; i < count + 10; i++) {
+                assertEquals(w0[i], g0[i], 4e-6, "channel 0 at " + i);
+                if (two) assertEquals(w1[i], g1[i], 4e-6, "channel 1 at " + i);
+            }
+        }
+        // the window of the last output must lie inside x: the native call refuses what would read past it
+        assertThrows(IllegalArgumentException.class, () -> nat().resample(x0, null, new float[30000], null, 0, 30000, 5, 0,
+                bank, padded, L, M / L, M % L));
+    }
+
+    @Test
+    void blockExtremesAndPcmPackingAreExactlyTheReference() {
+        Random rnd = new Random(14);
+        int frames = 70001;
+        float[] l = signal(rnd, frames), r = signal(rnd, frames);
+        // values on and past the 24-bit limits, exact halves (round half to even) and tiny ones
+        l[0] = 1f; l[1] = -1f; l[2] = 1.5f; l[3] = -1.5f; l[4] = 0.5f / 8388608f; l[5] = 1.5f / 8388608f;
+        l[6] = -2.5f / 8388608f; l[7] = (8388607.5f) / 8388608f; l[8] = 0f; l[9] = -0f;
+        int blocks = frames / 16;
+        float[] mx = new float[blocks], mn = new float[blocks], mx2 = new float[blocks], mn2 = new float[blocks];
+        REF.blockMinMax(l, blocks, mx, mn);
+        nat().blockMinMax(l, blocks, mx2, mn2);
+        assertTrue(java.util.Arrays.equals(mx, mx2) && java.util.Arrays.equals(mn, mn2));
+        l[40] = Float.NaN; // a NaN makes its block's extremes NaN, as Math.max/min do
+        nat().blockMinMax(l, blocks, mx2, mn2);
+        assertTrue(Float.isNaN(mx2[2]) && Float.isNaN(mn2[2]) && !Float.isNaN(mx2[1]) && !Float.isNaN(mx2[3]));
+        l[40] = 0.1f;
+        for (float gain : new float[] {1f, 0.7071f, 1.9953f}) {
+            for (int[] range : new int[][] {{0, frames}, {3, 11}, {5, 5 + 8}, {1, 1 + 17}}) {
+                byte[] want = new byte[frames * 6], got = new byte[frames * 6];
+                REF.pack24Stereo(l, r, range[0], range[1], gain, want);
+                nat().pack24Stereo(l, r, range[0], range[1], gain, got);
+                assertTrue(java.util.Arrays.equals(want, got), "gain " + gain + " frames " + range[0] + ".." + range[1]);
+            }
+        }
+        byte[] pcm = new byte[frames * 6];
+        REF.pack24Stereo(l, r, 0, frames, 1f, pcm);
+        float[] a = new float[frames + 3], b = new float[frames + 3], c = new float[frames + 3], d = new float[frames + 3];
+        REF.unpack24Stereo(pcm, frames, a, b, 3);
+        nat().unpack24Stereo(pcm, frames, c, d, 3);
+        assertTrue(java.util.Arrays.equals(a, c) && java.util.Arrays.equals(b, d));
+        assertEquals(8388607f / 8388608f, a[3], 0f); // +1.0 clips to the largest 24-bit value
+        assertEquals(-1f, a[4], 0f);
+        assertEquals(0f, a[7], 0f);                  // 0.5 LSB rounds to even: 0
+        assertEquals(2f / 8388608f, a[8], 0f);       // 1.5 LSB rounds to even: 2
+        assertEquals(-2f / 8388608f, a[9], 0f);      // -2.5 LSB rounds to even: -2
+    }
+
+    /** Loud noise with a few spikes, so that outputs are far from zero and the maxima are well defined. */
+    private static float[] signal(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (0.3 * rnd.nextGaussian() + (rnd.nextInt(500) == 0 ? 0.9 : 0));
+        return x;
+    }
+
+    /** 4 roundings of 2^-24 per tap of the sum of |h| × the largest |x| (x stays below 3 here). */
+    private static float tolerance(int ntaps, float[] taps, float value) {
+        float abs = 0;
+        for (float t : taps) abs += Math.abs(t);
+        return 4f * ntaps * 0x1p-24f * abs * 3f + 1e-7f * Math.abs(value);
+    }
+}
