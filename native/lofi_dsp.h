@@ -157,20 +157,50 @@ static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int a
 
 static const double K_DENORMAL_GUARD = 1e-30;
 
+// Optional extras of the K-weighting pass; every pointer may be null. gain: the input is taken as (x * pre) * gain[i]
+// in float (the limiter's output, linked across the two channels), and gain is read like x (zero past frames). outa,
+// outb: that input is written out. mxa, mna, mxb, mnb: signed maximum and minimum of every 16-sample block of it (NaN
+// when the block holds a NaN), for BlockStats. Only samples of stored ticks are written; extremes need tick % 16 == 0.
+struct KExtras {
+    const float* gain; float pre;
+    float* outa; float* outb;
+    float* mxa; float* mna; float* mxb; float* mnb;
+};
+
+static inline float k_input(const float* x, const KExtras& ex, int i, int frames) {
+    if (i >= frames) return 0.f;
+    return ex.gain != 0 ? (x[i] * ex.pre) * ex.gain[i] : x[i];
+}
+
 static void kweight_generic(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
                             int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
-                            double* state, double* ticks, double* endState) {
+                            double* state, double* ticks, double* endState, const KExtras& ex) {
     const double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
     for (int k = 0; k < count; k++) {
         for (int seg = 0; seg < 2; seg++) {
             const int t = (seg == 0 ? t0 : t1) + k;
+            const bool stored = seg == 0 ? (t >= store0 && t < store1) : (t >= store1 && t < storeEnd);
             double acc[2] = {0, 0};
             for (int c = 0; c < 2; c++) {
                 const float* x = c == 0 ? xa : xb;
+                float* out = c == 0 ? ex.outa : ex.outb;
+                float* mx = c == 0 ? ex.mxa : ex.mxb;
+                float* mn = c == 0 ? ex.mna : ex.mnb;
                 double* st = state + 4 * (2 * seg + c);
                 double s1 = st[0], s2 = st[1], u1 = st[2], u2 = st[3];
+                float hi = 0.f, lo = 0.f;
+                bool nan = false;
                 for (int i = t * tick, e = i + tick; i < e; i++) {
-                    const double in = i < frames ? (double) x[i] : 0.0;
+                    const float v = k_input(x, ex, i, frames);
+                    if (stored && out != 0) out[i] = v;
+                    if (stored && mx != 0) {
+                        if (i % 16 == 0) { hi = v; lo = v; nan = false; }
+                        hi = v > hi ? v : hi;
+                        lo = v < lo ? v : lo;
+                        nan |= v != v;
+                        if (i % 16 == 15) { mx[i / 16] = nan ? NAN : hi; mn[i / 16] = nan ? NAN : lo; }
+                    }
+                    const double in = (double) v;
                     const double y = b0 * in + s1;
                     s1 = b1 * in - a1 * y + s2;
                     s2 = b2 * in - a2 * y;
@@ -186,7 +216,7 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
                 st[0] = s1; st[1] = s2; st[2] = u1; st[3] = u2;
             }
             const double e = wa * acc[0] + wb * acc[1];
-            if (seg == 0 ? (t >= store0 && t < store1) : (t >= store1 && t < storeEnd)) ticks[t] = e;
+            if (stored) ticks[t] = e;
             if (seg == 1 && t == storeEnd - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 + j];
         }
     }
@@ -213,37 +243,77 @@ __attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
 }
 
 // The four lanes of kweight_generic in one register: the recursion's latency chain (two dependent FMAs per sample)
-// is paid once for four channel-segments instead of once for each.
-__attribute__((target("avx2,fma"))) static void kweight_avx2(const float* xa, const float* xb, int frames, int tick,
-                                                             int t0, int t1, int count, int store0, int store1,
-                                                             int storeEnd, const double* coef, double wa, double wb,
-                                                             double* state, double* ticks, double* endState) {
+// is paid once for four channel-segments instead of once for each. The extras ride along on the same pass (the
+// loop waits on the recursion, so the extremes and the gain cost next to nothing, and the samples are read once).
+template <bool GAIN, bool OUT, bool EXT>
+__attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, const float* xb, int frames, int tick,
+                                                               int t0, int t1, int count, int store0, int store1,
+                                                               int storeEnd, const double* coef, double wa, double wb,
+                                                               double* state, double* ticks, double* endState,
+                                                               const KExtras& ex) {
     const __m256d b0 = _mm256_set1_pd(coef[0]), b1 = _mm256_set1_pd(coef[1]), b2 = _mm256_set1_pd(coef[2]);
     const __m256d na1 = _mm256_set1_pd(-coef[3]), na2 = _mm256_set1_pd(-coef[4]);
     const __m256d nh1 = _mm256_set1_pd(-coef[5]), nh2 = _mm256_set1_pd(-coef[6]), m2 = _mm256_set1_pd(-2.0);
     const __m256d guard = _mm256_set1_pd(K_DENORMAL_GUARD);
     const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const float pre = ex.pre;
+    const float* g = ex.gain;
     // lanes: a0, b0, a1, b1 (state layout [variable][lane] here, [lane][variable] in the caller's array)
     __m256d s1 = _mm256_setr_pd(state[0], state[4], state[8], state[12]);
     __m256d s2 = _mm256_setr_pd(state[1], state[5], state[9], state[13]);
     __m256d u1 = _mm256_setr_pd(state[2], state[6], state[10], state[14]);
     __m256d u2 = _mm256_setr_pd(state[3], state[7], state[11], state[15]);
+    const int span = EXT ? 16 : tick; // the inner loop runs block by block when extremes are kept
     for (int k = 0; k < count; k++) {
         const int ta = t0 + k, tb = t1 + k;
         const int ia = ta * tick, ib = tb * tick;
+        const bool storeA = ta >= store0 && ta < store1, storeB = tb >= store1 && tb < storeEnd;
         __m256d acc = _mm256_setzero_pd();
         const bool inside = ib + tick <= frames; // segment 0 always is
-        for (int j = 0; j < tick; j++) {
-            const double vb0 = inside || ib + j < frames ? (double) xa[ib + j] : 0.0;
-            const double vb1 = inside || ib + j < frames ? (double) xb[ib + j] : 0.0;
-            const __m256d in = _mm256_setr_pd((double) xa[ia + j], (double) xb[ia + j], vb0, vb1);
-            const __m256d y = _mm256_fmadd_pd(b0, in, s1);
-            s1 = _mm256_fmadd_pd(na1, y, _mm256_fmadd_pd(b1, in, s2));
-            s2 = _mm256_fmadd_pd(na2, y, _mm256_mul_pd(b2, in));
-            const __m256d z = _mm256_add_pd(y, u1);
-            u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
-            u2 = _mm256_fmadd_pd(nh2, z, y);
-            acc = _mm256_fmadd_pd(z, z, acc);
+        for (int jb = 0; jb < tick; jb += span) {
+            __m256d vmax = _mm256_set1_pd(-INFINITY), vmin = _mm256_set1_pd(INFINITY), vnan = _mm256_setzero_pd();
+            for (int j = jb; j < jb + span; j++) {
+                const bool in1 = inside || ib + j < frames;
+                float fa0 = xa[ia + j], fb0 = xb[ia + j];
+                float fa1 = in1 ? xa[ib + j] : 0.f, fb1 = in1 ? xb[ib + j] : 0.f;
+                if (GAIN) {
+                    const float g0 = g[ia + j], g1 = in1 ? g[ib + j] : 0.f;
+                    fa0 = (fa0 * pre) * g0; fb0 = (fb0 * pre) * g0;
+                    fa1 = (fa1 * pre) * g1; fb1 = (fb1 * pre) * g1;
+                }
+                if (OUT) {
+                    if (storeA) { ex.outa[ia + j] = fa0; ex.outb[ia + j] = fb0; }
+                    if (storeB) { ex.outa[ib + j] = fa1; ex.outb[ib + j] = fb1; }
+                }
+                const __m256d in = _mm256_setr_pd((double) fa0, (double) fb0, (double) fa1, (double) fb1);
+                if (EXT) {
+                    vmax = _mm256_max_pd(vmax, in);
+                    vmin = _mm256_min_pd(vmin, in);
+                    vnan = _mm256_or_pd(vnan, _mm256_cmp_pd(in, in, _CMP_UNORD_Q));
+                }
+                const __m256d y = _mm256_fmadd_pd(b0, in, s1);
+                s1 = _mm256_fmadd_pd(na1, y, _mm256_fmadd_pd(b1, in, s2));
+                s2 = _mm256_fmadd_pd(na2, y, _mm256_mul_pd(b2, in));
+                const __m256d z = _mm256_add_pd(y, u1);
+                u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
+                u2 = _mm256_fmadd_pd(nh2, z, y);
+                acc = _mm256_fmadd_pd(z, z, acc);
+            }
+            if (EXT) {
+                alignas(32) double hi[4], lo[4], bad[4];
+                _mm256_store_pd(hi, vmax); _mm256_store_pd(lo, vmin); _mm256_store_pd(bad, vnan);
+                // the extremes are samples, so exactly floats; a NaN anywhere makes both NaN (as Java's Math.max)
+                if (storeA) {
+                    const int blk = (ia + jb) / 16;
+                    if (ex.mxa) { ex.mxa[blk] = bad[0] != 0 ? NAN : (float) hi[0]; ex.mna[blk] = bad[0] != 0 ? NAN : (float) lo[0]; }
+                    if (ex.mxb) { ex.mxb[blk] = bad[1] != 0 ? NAN : (float) hi[1]; ex.mnb[blk] = bad[1] != 0 ? NAN : (float) lo[1]; }
+                }
+                if (storeB) {
+                    const int blk = (ib + jb) / 16;
+                    if (ex.mxa) { ex.mxa[blk] = bad[2] != 0 ? NAN : (float) hi[2]; ex.mna[blk] = bad[2] != 0 ? NAN : (float) lo[2]; }
+                    if (ex.mxb) { ex.mxb[blk] = bad[3] != 0 ? NAN : (float) hi[3]; ex.mnb[blk] = bad[3] != 0 ? NAN : (float) lo[3]; }
+                }
+            }
         }
         // flush states that decayed to nothing (keeps the loop off denormals after digital silence)
         s1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s1, absMask), guard, _CMP_LT_OQ), s1);
@@ -252,8 +322,8 @@ __attribute__((target("avx2,fma"))) static void kweight_avx2(const float* xa, co
         u2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u2, absMask), guard, _CMP_LT_OQ), u2);
         alignas(32) double a[4];
         _mm256_store_pd(a, acc);
-        if (ta >= store0 && ta < store1) ticks[ta] = wa * a[0] + wb * a[1];
-        if (tb >= store1 && tb < storeEnd) ticks[tb] = wa * a[2] + wb * a[3];
+        if (storeA) ticks[ta] = wa * a[0] + wb * a[1];
+        if (storeB) ticks[tb] = wa * a[2] + wb * a[3];
         if (tb == storeEnd - 1) {
             alignas(32) double v[4][4];
             _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
@@ -337,6 +407,30 @@ __attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in,
     unpack24_generic(in + 6 * i, n - i, l, r, at + i);
 }
 
+// Software prefetch for the true-peak search. The blocks it computes are scattered (on a dense master one in ten
+// passes its bound) and the samples were streamed long before, so each one waited on memory; prefetching the next
+// TP_PREFETCH blocks that will be computed (by the bounds and the current maxima) lets those waits overlap.
+static const int TP_PREFETCH = 6;
+
+struct TpPrefetch {
+    int next;    // the next block index not yet looked at
+    int pending; // prefetched blocks ahead of the current one
+    explicit TpPrefetch(int b0) : next(b0), pending(0) {}
+    inline void run(const float* x, const float* bound, int b, int b1, float bestA, float bestB) {
+        if (next <= b) { next = b + 1; pending = 0; } else if (pending > 0) pending--;
+        while (pending < TP_PREFETCH && next < b1) {
+            const float bd = bound[next];
+            if (bd > bestA || bd > bestB) {
+                // the block's 16 samples and the taps' reach into the block before (ntaps - 1 <= 16)
+                _mm_prefetch((const char*) (x + next * TP_BLOCK - TP_BLOCK), _MM_HINT_T0);
+                _mm_prefetch((const char*) (x + next * TP_BLOCK + TP_BLOCK - 1), _MM_HINT_T0);
+                pending++;
+            }
+            next++;
+        }
+    }
+};
+
 // Both 8-output halves of a block and every phase in registers: 2*P independent FMA chains per tap, one pair of
 // unaligned loads of x per tap shared by all phases.
 template <int P>
@@ -359,8 +453,10 @@ __attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, co
                                                               float best, const float* taps, int ntaps) {
     const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
     __m256 lo[4], hi[4];
+    TpPrefetch ahead(b0);
     for (int b = b0; b < b1; b++) {
         if (!(bound[b] > best)) continue;
+        ahead.run(x, bound, b, b1, best, best);
         tp_block_avx2<P>(x, b * TP_BLOCK, taps, ntaps, lo, hi);
         __m256 m = _mm256_setzero_ps();
         for (int p = 0; p < P; p++) {
@@ -382,9 +478,11 @@ __attribute__((target("avx2,fma"))) static void tp_peak2_avx2(const float* x, co
     const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
     __m256 lo[4], hi[4];
     float bestA = best[0], bestB = best[1];
+    TpPrefetch ahead(b0);
     for (int b = b0; b < b1; b++) {
         const float bd = bound[b];
         if (!(bd > bestA) && !(bd > bestB)) continue;
+        ahead.run(x, bound, b, b1, bestA, bestB);
         if (bd > bestA) {
             tp_block_avx2<PA>(x, b * TP_BLOCK, tapsA, ntaps, lo, hi);
             __m256 m = _mm256_setzero_ps();
@@ -633,18 +731,34 @@ static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int 
     return -1;
 }
 
-/** K-weighted tick energies of a stereo pair in two segments; see kweight_generic. */
+/**
+ * K-weighted tick energies of a stereo pair in two segments, with the optional extras of KExtras (null pointers:
+ * none); see kweight_generic.
+ */
 static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
                                 int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
-                                double* state, double* ticks, double* endState) {
+                                double* state, double* ticks, double* endState, const float* gain, float pre,
+                                float* outa, float* outb, float* mxa, float* mna, float* mxb, float* mnb) {
     using namespace lofi_dsp_detail;
+    const KExtras ex = {gain, pre, outa, outb, mxa, mna, mxb, mnb};
 #ifdef LOFI_X86
     if (has_avx2_fma()) {
-        kweight_avx2(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
+        const bool gn = gain != 0, out = outa != 0 || outb != 0, ext = (mxa != 0 || mxb != 0) && tick % 16 == 0;
+#define LOFI_KW(G, O, E) kweight_avx2_t<G, O, E>(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, \
+                                                 wa, wb, state, ticks, endState, ex)
+        if (!gn && !out && !ext) LOFI_KW(false, false, false);
+        else if (!gn && !out && ext) LOFI_KW(false, false, true);
+        else if (gn && out && ext) LOFI_KW(true, true, true);
+        else if (gn && out && !ext) LOFI_KW(true, true, false);
+        else if (gn && !out && !ext) LOFI_KW(true, false, false);
+        else kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks,
+                             endState, ex);
+#undef LOFI_KW
         return;
     }
 #endif
-    kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState);
+    kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState,
+                    ex);
 }
 
 #endif

@@ -71,8 +71,30 @@ public interface DspKernels {
      * tick t of segment 0 stores {@code wa·acc_a + wb·acc_b} into ticks[t] when t is in [store0, store1), one of
      * segment 1 when t is in [store1, storeEnd); segment 1's state after tick storeEnd - 1 goes to {@code endState}
      * (8 doubles). States under 1e-30 are flushed to zero at every tick end. {@code coef} = {b0, b1, b2, a1, a2, h1, h2}
-     * (the high-pass numerator is {1, -2, 1}).
+     * (the high-pass numerator is {1, -2, 1}). {@code extras} (null: none) adds work done in the same pass over the
+     * samples; see {@link KWeightExtras}.
      */
     void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
-                 int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState);
+                 int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState,
+                 KWeightExtras extras);
+
+    /**
+     * What {@link #kWeight} can do in the same pass over the samples (any array may be null):
+     *
+     * @param gain the filtered input is {@code (x[i] * pre) * gain[i]} in float, one gain for both channels (the
+     *             limiter's output); read like x (zero past {@code frames})
+     * @param outA that input of channel a is written here (b: outB), for the samples of stored ticks
+     * @param maxA signed maximum and minimum of that input over every block of {@value #TP_BLOCK} samples of stored
+     *             ticks (NaN for both when the block holds a NaN), channel a into maxA/minA, b into maxB/minB: the
+     *             extremes {@link #blockMinMax} gives; needs {@code tick % 16 == 0}
+     */
+    record KWeightExtras(float[] gain, float pre, float[] outA, float[] outB, float[] maxA, float[] minA, float[] maxB,
+                         float[] minB) {
+        /** Block extremes only. */
+        public static KWeightExtras extremes(float[] maxA, float[] minA, float[] maxB, float[] minB) {
+            return new KWeightExtras(null, 1f, null, null, maxA, minA, maxB, minB);
+        }
+
+        boolean wantsExtremes() { return maxA != null || maxB != null; }
+    }
 }

@@ -148,18 +148,34 @@ public final class JavaDsp implements DspKernels {
     @Override
     public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
                         int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
-                        double[] endState) {
+                        double[] endState, KWeightExtras extras) {
         final double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
+        if (extras != null) NativeKernels.checkExtras(extras, frames, tick, storeEnd);
+        final float[] gain = extras != null ? extras.gain() : null;
+        final float pre = extras != null ? extras.pre() : 1f;
         for (int k = 0; k < count; k++) {
             for (int seg = 0; seg < 2; seg++) {
                 int t = (seg == 0 ? t0 : t1) + k;
+                boolean stored = seg == 0 ? t >= store0 && t < store1 : t >= store1 && t < storeEnd;
                 double accA = 0, accB = 0;
                 for (int c = 0; c < 2; c++) {
                     float[] x = c == 0 ? xa : xb;
+                    float[] out = extras == null ? null : c == 0 ? extras.outA() : extras.outB();
+                    float[] mx = extras == null ? null : c == 0 ? extras.maxA() : extras.maxB();
+                    float[] mn = extras == null ? null : c == 0 ? extras.minA() : extras.minB();
                     int st = 4 * (2 * seg + c);
                     double s1 = state[st], s2 = state[st + 1], u1 = state[st + 2], u2 = state[st + 3], acc = 0;
+                    float hi = 0f, lo = 0f;
                     for (int i = t * tick, e = i + tick; i < e; i++) {
-                        double in = i < frames ? x[i] : 0.0;
+                        float v = i >= frames ? 0f : gain != null ? x[i] * pre * gain[i] : x[i];
+                        if (stored && out != null) out[i] = v;
+                        if (stored && mx != null) { // Math.max/min: a NaN in the block makes both NaN
+                            if (i % TP_BLOCK == 0) { hi = v; lo = v; }
+                            hi = Math.max(hi, v);
+                            lo = Math.min(lo, v);
+                            if (i % TP_BLOCK == TP_BLOCK - 1) { mx[i / TP_BLOCK] = hi; mn[i / TP_BLOCK] = lo; }
+                        }
+                        double in = v;
                         double y = b0 * in + s1;
                         s1 = b1 * in - a1 * y + s2;
                         s2 = b2 * in - a2 * y;
@@ -175,7 +191,7 @@ public final class JavaDsp implements DspKernels {
                     if (c == 0) accA = acc; else accB = acc;
                 }
                 double e = wa * accA + wb * accB;
-                if (seg == 0 ? t >= store0 && t < store1 : t >= store1 && t < storeEnd) ticks[t] = e;
+                if (stored) ticks[t] = e;
                 if (seg == 1 && t == storeEnd - 1) System.arraycopy(state, 8, endState, 0, 8);
             }
         }

@@ -115,18 +115,39 @@ final class NativeKernels implements DspKernels {
     @Override
     public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
                         int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
-                        double[] endState) {
+                        double[] endState, KWeightExtras extras) {
         if (tick <= 0 || t0 < 0 || t1 < 0 || (long) (t0 + count) * tick > frames || frames > xa.length
                 || frames > xb.length || coef.length < 7 || state.length < 16 || endState.length < 8
                 || store1 > ticks.length || storeEnd > ticks.length) {
             throw new IllegalArgumentException("K-weighting ranges");
         }
+        KWeightExtras e = extras != null ? extras : NO_EXTRAS;
+        checkExtras(e, frames, tick, storeEnd);
         // 128 k samples per lane per call: about a millisecond, so each critical region stays short
         int chunk = Math.max(1, (1 << 17) / tick);
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             NativeDsp.lofi_kweight(xa, xb, frames, tick, t0 + done, t1 + done, n, store0, store1, storeEnd, coef, wa, wb,
-                    state, ticks, endState);
+                    state, ticks, endState, e.gain(), e.pre(), e.outA(), e.outB(), e.maxA(), e.minA(), e.maxB(), e.minB());
+        }
+    }
+
+    private static final KWeightExtras NO_EXTRAS = new KWeightExtras(null, 1f, null, null, null, null, null, null);
+
+    /** The extras' arrays must hold every sample (or block) the stored ticks reach. */
+    static void checkExtras(KWeightExtras e, int frames, int tick, int storeEnd) {
+        long samples = (long) storeEnd * tick;
+        if (e.gain() != null && e.gain().length < frames) throw new IllegalArgumentException("gain shorter than the signal");
+        if ((e.outA() != null && e.outA().length < samples) || (e.outB() != null && e.outB().length < samples)) {
+            throw new IllegalArgumentException("output shorter than the stored ticks");
+        }
+        if ((e.outA() == null) != (e.outB() == null)) throw new IllegalArgumentException("outputs: both or neither");
+        if (e.wantsExtremes()) {
+            if (tick % TP_BLOCK != 0) throw new IllegalArgumentException("block extremes need a tick of whole blocks");
+            long blocks = samples / TP_BLOCK;
+            for (float[] a : new float[][] {e.maxA(), e.minA(), e.maxB(), e.minB()}) {
+                if (a == null || a.length < blocks) throw new IllegalArgumentException("block extremes: 4 arrays of " + blocks);
+            }
         }
     }
 }

@@ -38,9 +38,28 @@ final class BlockStats {
 
     static BlockStats of(float[] x, DspKernels kernels) {
         int blocks = (x.length + BLOCK - 1) / BLOCK;
-        float[] mx = new float[blocks], mn = new float[blocks], bd = new float[blocks];
+        float[] mx = new float[blocks], mn = new float[blocks];
+        kernels.blockMinMax(x, x.length / BLOCK, mx, mn);
+        return of(x, mx, mn, x.length / BLOCK);
+    }
+
+    /**
+     * The statistics when the extremes of the first {@code known} blocks are already in {@code mx} and {@code mn}
+     * (arrays of every block's length, e.g. from the K-weighting pass): only the rest is read from x here.
+     */
+    static BlockStats of(float[] x, float[] mx, float[] mn, int known) {
+        int blocks = (x.length + BLOCK - 1) / BLOCK;
+        if (mx.length != blocks || mn.length != blocks || known < 0 || known > x.length / BLOCK) {
+            throw new IllegalArgumentException("block extremes: " + known + " of " + blocks);
+        }
+        float[] bd = new float[blocks];
         int full = x.length / BLOCK;
-        kernels.blockMinMax(x, full, mx, mn);
+        for (int b = known; b < full; b++) { // Math.max/min as the kernels: a NaN makes both NaN
+            float a = x[b * BLOCK], z = a;
+            for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) { a = Math.max(a, x[i]); z = Math.min(z, x[i]); }
+            mx[b] = a;
+            mn[b] = z;
+        }
         float hi = 0, lo = 0; // the sample peak's extremes
         if (full < blocks) {
             float a = x[full * BLOCK], z = a;

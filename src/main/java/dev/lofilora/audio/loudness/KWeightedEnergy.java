@@ -29,13 +29,34 @@ final class KWeightedEnergy {
     /** Channel-weighted sum of squared K-weighted samples per tick. */
     final double[] ticks;
     private final double total;
+    /**
+     * Per channel, the signed maxima and minima of the first {@link #extremeBlocks} blocks of {@link BlockStats#BLOCK}
+     * samples, found in the same pass (see {@link #of(AudioBuffer, DspKernels, boolean)}); null when not asked for or
+     * not found that way. The arrays are as long as {@link BlockStats} needs (every block, the partial one included).
+     */
+    final float[][] blockMax, blockMin;
+    final int extremeBlocks;
 
     private KWeightedEnergy(int samplesPer100ms, int tickLength, double[] ticks, double total) {
+        this(samplesPer100ms, tickLength, ticks, total, null, null, 0);
+    }
+
+    private KWeightedEnergy(int samplesPer100ms, int tickLength, double[] ticks, double total, float[][] blockMax,
+                            float[][] blockMin, int extremeBlocks) {
         this.samplesPer100ms = samplesPer100ms;
         this.tickLength = tickLength;
         this.ticksPer100ms = samplesPer100ms / tickLength;
         this.ticks = ticks;
         this.total = total;
+        this.blockMax = blockMax;
+        this.blockMin = blockMin;
+        this.extremeBlocks = extremeBlocks;
+    }
+
+    /** The channel's {@link BlockStats}, from the extremes found in this pass where there are any. */
+    BlockStats blockStats(AudioBuffer audio, int channel) {
+        float[] x = audio.samples()[channel];
+        return blockMax != null ? BlockStats.of(x, blockMax[channel], blockMin[channel], extremeBlocks) : BlockStats.of(x);
     }
 
     /** Channel-weighted energy of the whole signal, every sample included. */
@@ -70,6 +91,15 @@ final class KWeightedEnergy {
      * 1e-10). With the Java kernels: one sequential pass, below.
      */
     static KWeightedEnergy of(AudioBuffer audio, DspKernels kernels) {
+        return of(audio, kernels, false);
+    }
+
+    /**
+     * As {@link #of(AudioBuffer, DspKernels)}; with {@code extremes}, the split pass also keeps every channel's block
+     * extremes (when the tick is a whole number of blocks, e.g. 480 samples at 48 kHz), so that {@link BlockStats} need
+     * not read the samples again: one pass over the samples instead of two.
+     */
+    static KWeightedEnergy of(AudioBuffer audio, DspKernels kernels, boolean extremes) {
         int fs = audio.sampleRate();
         double[] weights = channelWeights(audio.channels());
         int tick = tickLength(fs);
@@ -80,7 +110,7 @@ final class KWeightedEnergy {
         double[] hp = KWeighting.highPass(fs);
         int warmup = (warmupSamples(shelf, hp) + tick - 1) / tick; // in ticks
         if (kernels != JavaDsp.INSTANCE && audio.channels() <= 2 && ticks.length >= SPLIT_MIN_WARMUPS * warmup) {
-            return split(audio, weights, tick, ticks, shelf, hp, warmup, kernels);
+            return split(audio, weights, tick, ticks, shelf, hp, warmup, kernels, extremes && tick % BlockStats.BLOCK == 0);
         }
         // Channels go through the filter two at a time: the two recursions are independent, so the CPU overlaps
         // their latency chains (about twice the throughput of one channel per loop on stereo input).
@@ -97,6 +127,50 @@ final class KWeightedEnergy {
             total += filterPair(x[a], weights[a], null, 0, shelf, hp, tick, ticks);
         }
         return new KWeightedEnergy(samplesPer100ms(fs), tick, ticks, total);
+    }
+
+    /**
+     * The K-weighted energy of the stereo signal {@code (x * pre) * gain[i]} (float, as {@link TruePeakLimiter} makes
+     * its output), written into {@code out} in the same pass, with that output's block extremes: the limiter's apply,
+     * its loudness and the start of its true-peak check in one read of the input. Null where that pass does not run
+     * (not stereo, the Java kernels, a tick that is not a whole number of blocks, a short signal): the caller then
+     * applies the gain and measures in separate passes. The result is that of {@link #of(AudioBuffer)} on the output
+     * (the same arithmetic on the same floats).
+     */
+    static KWeightedEnergy applied(AudioBuffer audio, float[] gain, float pre, float[][] out, DspKernels kernels) {
+        int fs = audio.sampleRate();
+        int tick = tickLength(fs);
+        int frames = audio.frames();
+        double[] ticks = new double[frames / tick];
+        double[] shelf = KWeighting.shelf(fs);
+        double[] hp = KWeighting.highPass(fs);
+        int warmup = (warmupSamples(shelf, hp) + tick - 1) / tick;
+        if (kernels == JavaDsp.INSTANCE || audio.channels() != 2 || tick % BlockStats.BLOCK != 0
+                || ticks.length < SPLIT_MIN_WARMUPS * warmup) {
+            return null;
+        }
+        float[] xa = audio.samples()[0], xb = audio.samples()[1];
+        double[] weights = channelWeights(2);
+        int n = ticks.length;
+        int half = (n + warmup + 1) / 2;
+        int start1 = half - warmup;
+        double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
+        double[] state = new double[16], end = new double[8];
+        int blocks = (frames + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+        float[][] mx = new float[2][blocks], mn = new float[2][blocks];
+        kernels.kWeight(xa, xb, frames, tick, 0, start1, half, 0, half, n, coef, weights[0], weights[1], state, ticks,
+                end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1]));
+        double total = 0;
+        for (double e : ticks) total += e;
+        int from = n * tick; // the samples after the last whole tick: applied here, their energy from segment 1's state
+        for (int c = 0; c < 2; c++) {
+            float[] x = audio.samples()[c], y = out[c];
+            for (int i = from; i < frames; i++) y[i] = x[i] * pre * gain[i];
+        }
+        if (from < frames) {
+            total += weights[0] * tail(out[0], from, shelf, hp, end, 0) + weights[1] * tail(out[1], from, shelf, hp, end, 4);
+        }
+        return new KWeightedEnergy(samplesPer100ms(fs), tick, ticks, total, mx, mn, n * tick / BlockStats.BLOCK);
     }
 
     /**
@@ -120,7 +194,7 @@ final class KWeightedEnergy {
 
     /** See {@link #of(AudioBuffer, DspKernels)}. */
     private static KWeightedEnergy split(AudioBuffer audio, double[] weights, int tick, double[] ticks, double[] shelf,
-                                         double[] hp, int warmup, DspKernels kernels) {
+                                         double[] hp, int warmup, DspKernels kernels, boolean extremes) {
         float[][] x = audio.samples();
         boolean two = x.length == 2;
         float[] xa = x[0], xb = two ? x[1] : x[0];
@@ -130,7 +204,16 @@ final class KWeightedEnergy {
         int start1 = half - warmup;         // and starts from rest `warmup` ticks before
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
         double[] state = new double[16], end = new double[8];
-        kernels.kWeight(xa, xb, audio.frames(), tick, 0, start1, half, 0, half, n, coef, wa, wb, state, ticks, end);
+        float[][] mx = null, mn = null;
+        DspKernels.KWeightExtras extras = null;
+        if (extremes) {
+            int blocks = (audio.frames() + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+            mx = new float[x.length][blocks];
+            mn = new float[x.length][blocks];
+            // mono: channel b is channel a again, its extremes written twice into the same arrays
+            extras = DspKernels.KWeightExtras.extremes(mx[0], mn[0], mx[two ? 1 : 0], mn[two ? 1 : 0]);
+        }
+        kernels.kWeight(xa, xb, audio.frames(), tick, 0, start1, half, 0, half, n, coef, wa, wb, state, ticks, end, extras);
         double total = 0;
         for (double e : ticks) total += e;
         // the samples after the last whole tick, continuing segment 1's state
@@ -139,7 +222,8 @@ final class KWeightedEnergy {
             double ea = tail(xa, from, shelf, hp, end, 0), eb = two ? tail(xb, from, shelf, hp, end, 4) : 0.0;
             total += wa * ea + (two ? wb * eb : 0.0);
         }
-        return new KWeightedEnergy(samplesPer100ms(audio.sampleRate()), tick, ticks, total);
+        return new KWeightedEnergy(samplesPer100ms(audio.sampleRate()), tick, ticks, total, mx, mn,
+                extremes ? n * tick / BlockStats.BLOCK : 0);
     }
 
     /** Sum of squared K-weighted samples of x[from ..] from the state at state[off .. off + 4). */

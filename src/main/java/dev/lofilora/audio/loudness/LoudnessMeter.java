@@ -48,14 +48,30 @@ public final class LoudnessMeter {
      * has them (the same readings: a maximum does not depend on the order it is taken in).
      */
     public static LoudnessReport measure(AudioBuffer audio, Parallel parallel) {
-        KWeightedEnergy e = KWeightedEnergy.of(audio);
+        return measureKeeping(audio, parallel).report();
+    }
+
+    /**
+     * As {@link #measure(AudioBuffer, Parallel)}, keeping the block statistics of the true-peak search for a limiter
+     * that runs on the same audio next ({@link TruePeakLimiter#prepare(Measurement, double, boolean)}).
+     */
+    public static Measurement measureKeeping(AudioBuffer audio, Parallel parallel) {
+        // the K-weighting pass also finds the block extremes the true-peak search is pruned with: one read of the samples
+        KWeightedEnergy e = KWeightedEnergy.of(audio, Dsp.kernels(), true);
         double[] blocks = e.blocks100ms();
         double integrated = integrated(blocks, e.samplesPer100ms);
         double lra = loudnessRange(blocks, e.samplesPer100ms);
         double mMax = loudness(max(e.slidingMeans(4 * e.ticksPer100ms)));
         double sMax = loudness(max(e.slidingMeans(30 * e.ticksPer100ms)));
-        double[] peaks = peaks(audio, parallel);
-        return new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]), dB(peaks[2]));
+        BlockStats[] bs = new BlockStats[audio.channels()];
+        double[] peaks = peaks(audio, c -> bs[c] = e.blockStats(audio, c), parallel);
+        return new Measurement(audio, new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]),
+                dB(peaks[2])), bs);
+    }
+
+    /** Integrated loudness from K-weighted tick energies. */
+    static double integratedLufs(KWeightedEnergy e) {
+        return integrated(e.blocks100ms(), e.samplesPer100ms);
     }
 
     /** Integrated loudness only (cheaper than {@link #measure} when the peaks are not needed). */
@@ -83,10 +99,15 @@ public final class LoudnessMeter {
     }
 
     static double[] peaks(AudioBuffer audio, Parallel parallel) {
+        return peaks(audio, c -> BlockStats.of(audio.samples()[c]), parallel);
+    }
+
+    /** As {@link #peaks(AudioBuffer, Parallel)} with each channel's block statistics from {@code stats}. */
+    static double[] peaks(AudioBuffer audio, java.util.function.IntFunction<BlockStats> stats, Parallel parallel) {
         TruePeakFilter eb = TruePeakFilter.ebur128(audio.sampleRate());
         int ch = audio.channels();
         BlockStats[] bs = new BlockStats[ch];
-        parallel.run(ch, c -> bs[c] = BlockStats.of(audio.samples()[c]));
+        parallel.run(ch, c -> bs[c] = stats.apply(c));
         double sample = 0;
         for (BlockStats b : bs) sample = Math.max(sample, b.peak);
         // Start every search at the global sample peak: a channel's interpolation can only matter above it. The

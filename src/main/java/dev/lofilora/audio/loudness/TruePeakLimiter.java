@@ -1,6 +1,8 @@
 package dev.lofilora.audio.loudness;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.Parallel;
+import dev.lofilora.audio.dsp.Dsp;
 
 /**
  * Transparent look-ahead true-peak limiter: the returned audio measures at or under {@code ceilingDbtp} on both
@@ -69,10 +71,12 @@ public final class TruePeakLimiter {
      * @param maxGainReductionDb        the largest gain reduction, dB (positive; 0 when not limited)
      * @param reducedSeconds            time with more than 0.1 dB of gain reduction
      * @param passes                    gain curves built (1 normally; more if the first one let a peak through)
+     * @param outputIntegratedLufs      the output's integrated loudness where it was measured in the same pass that
+     *                                  made the output (stereo, native kernels), else NaN: measure it if needed
      */
     public record Result(AudioBuffer audio, boolean limited, double inputTruePeakDbtp, double outputTruePeakItuDbtp,
                          double outputTruePeakEbur128Dbtp, double maxGainReductionDb, double reducedSeconds,
-                         int passes) {}
+                         int passes, double outputIntegratedLufs) {}
 
     /** Limits {@code audio} and reports what was done. The input is never modified. */
     public Result limit(AudioBuffer audio) {
@@ -105,21 +109,38 @@ public final class TruePeakLimiter {
      * {@link #limitScaled} at each gain. Not thread-safe: one per thread.
      */
     public Prepared prepare(AudioBuffer audio, double headroomDb) {
-        if (!(headroomDb >= 0 && headroomDb <= 20)) throw new IllegalArgumentException("headroom " + headroomDb + " dB");
-        return new Prepared(audio, headroomDb);
+        return new Prepared(audio, null, headroomDb, false);
+    }
+
+    /**
+     * As {@link #prepare(AudioBuffer, double)} on the audio {@code measured} was taken of, with the block statistics its
+     * true-peak search found (not found again). With {@code reuseOutput} every {@link Prepared#limit} writes its output
+     * into the same arrays: a result's audio is then valid only until the next call (one 48 kHz track's output is
+     * 69 MB; the caller that keeps only the last result is spared a fresh one per call).
+     */
+    public Prepared prepare(Measurement measured, double headroomDb, boolean reuseOutput) {
+        return new Prepared(measured.audio(), measured.blockStats(), headroomDb, reuseOutput);
     }
 
     /** See {@link #prepare}. */
     public final class Prepared {
         private final AudioBuffer audio;
         private final double headroom;
+        private final boolean reuseOutput;
         private BlockStats[] blockStats;
         private float[] envelope;
         private double envelopeThreshold = Double.POSITIVE_INFINITY;
+        /** The gain curve of the last pass, and the output arrays when reused. */
+        private float[] gain;
+        private float[][] out;
 
-        private Prepared(AudioBuffer audio, double headroomDb) {
+        private Prepared(AudioBuffer audio, BlockStats[] blockStats, double headroomDb, boolean reuseOutput) {
+            if (!(headroomDb >= 0 && headroomDb <= 20)) throw new IllegalArgumentException("headroom " + headroomDb + " dB");
+            if (blockStats != null && blockStats.length != audio.channels()) throw new IllegalArgumentException("block stats");
             this.audio = audio;
+            this.blockStats = blockStats;
             this.headroom = Math.pow(10.0, -headroomDb / 20.0);
+            this.reuseOutput = reuseOutput;
         }
 
         /** As {@link #limitScaled}{@code (audio, gainDb, ...)}. */
@@ -132,9 +153,9 @@ public final class TruePeakLimiter {
             if (!Double.isFinite(gainDb)) throw new IllegalArgumentException("gain " + gainDb + " dB");
             float pre = (float) Math.pow(10.0, gainDb / 20.0);
             if (inPeakDb <= ceilingDbtp) {
-                AudioBuffer out = gainDb == 0.0 ? audio : new AudioBuffer(applyGain(audio.samples(), null, pre),
+                AudioBuffer out = gainDb == 0.0 ? audio : new AudioBuffer(applyGain(audio.samples(), null, pre, null),
                         audio.sampleRate());
-                return new Result(out, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0);
+                return new Result(out, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0, Double.NaN);
             }
             int fs = audio.sampleRate();
             int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
@@ -147,9 +168,9 @@ public final class TruePeakLimiter {
             // Envelope and curve work on the unscaled input against target / pre: every interpolator is linear, so
             // (target / pre) / (peak / pre) is the same required gain as on the scaled signal.
             double target = ceiling * Math.pow(10.0, -MARGIN_DB / 20.0);
-            float[] gain = null;
-            float[][] out = null;
+            float[][] result = null;
             double[] measured = null;
+            double lufs = Double.NaN;
             int pass = 0;
             while (pass < MAX_PASSES) {
                 pass++;
@@ -166,11 +187,23 @@ public final class TruePeakLimiter {
                     envelope = null;
                     envelopeThreshold = Double.POSITIVE_INFINITY;
                 } else {
-                    gain = envelope.clone();
+                    if (gain == null) gain = new float[envelope.length];
+                    System.arraycopy(envelope, 0, gain, 0, envelope.length);
                 }
                 GainCurve.build(gain, (float) unscaledTarget, box, release);
-                out = applyGain(audio.samples(), gain, pre);
-                measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+                result = reuseOutput && out != null ? out : newLike(audio.samples());
+                if (reuseOutput) out = result;
+                AudioBuffer outAudio = new AudioBuffer(result, fs);
+                // one pass applies the curve and measures the output's loudness and block extremes (where it can)
+                KWeightedEnergy k = KWeightedEnergy.applied(audio, gain, pre, result, Dsp.kernels());
+                if (k != null) {
+                    lufs = LoudnessMeter.integratedLufs(k);
+                    measured = LoudnessMeter.peaks(outAudio, c -> k.blockStats(outAudio, c), Parallel.SERIAL);
+                } else {
+                    applyGain(audio.samples(), gain, pre, result);
+                    lufs = Double.NaN;
+                    measured = LoudnessMeter.peaks(outAudio);
+                }
                 double peak = Math.max(measured[1], measured[2]);
                 if (peak <= ceiling) break;
                 target *= ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak;
@@ -179,9 +212,10 @@ public final class TruePeakLimiter {
             if (peak > ceiling) {
                 // Last resort: scale everything. True peak is linear in the signal, so this lands under the ceiling.
                 float s = (float) (ceiling * Math.pow(10.0, -MARGIN_DB / 20.0) / peak);
-                for (float[] ch : out) for (int i = 0; i < ch.length; i++) ch[i] *= s;
+                for (float[] ch : result) for (int i = 0; i < ch.length; i++) ch[i] *= s;
                 for (int i = 0; i < gain.length; i++) gain[i] *= s;
-                measured = LoudnessMeter.peaks(new AudioBuffer(out, fs));
+                measured = LoudnessMeter.peaks(new AudioBuffer(result, fs));
+                lufs = Double.NaN;
             }
             float minGain = 1f;
             int reduced = 0;
@@ -190,8 +224,8 @@ public final class TruePeakLimiter {
                 if (g < minGain) minGain = g;
                 if (g < reducedBelow) reduced++;
             }
-            return new Result(new AudioBuffer(out, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
-                    LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass);
+            return new Result(new AudioBuffer(result, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
+                    LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass, lufs);
         }
     }
 
@@ -211,16 +245,24 @@ public final class TruePeakLimiter {
         return env;
     }
 
-    /** x * pre * gain (gain null: x * pre) into new arrays; pre == 1 multiplies by the curve alone, as before. */
-    private static float[][] applyGain(float[][] x, float[] gain, float pre) {
+    private static float[][] newLike(float[][] x) {
         float[][] out = new float[x.length][];
+        for (int c = 0; c < x.length; c++) out[c] = new float[x[c].length];
+        return out;
+    }
+
+    /**
+     * x * pre * gain (gain null: x * pre) into {@code out} (null: new arrays); pre == 1 multiplies by the curve alone,
+     * as before.
+     */
+    private static float[][] applyGain(float[][] x, float[] gain, float pre, float[][] out) {
+        if (out == null) out = newLike(x);
         for (int c = 0; c < x.length; c++) {
             float[] src = x[c];
-            float[] dst = new float[src.length];
+            float[] dst = out[c];
             if (gain == null) for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre;
             else if (pre == 1f) for (int i = 0; i < src.length; i++) dst[i] = src[i] * gain[i];
             else for (int i = 0; i < src.length; i++) dst[i] = src[i] * pre * gain[i];
-            out[c] = dst;
         }
         return out;
     }

@@ -1,9 +1,7 @@
 package dev.lofilora.audio.qc;
 
 import dev.lofilora.audio.AudioBuffer;
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
+import dev.lofilora.audio.dsp.FfmpegFft;
 
 /**
  * Audio bandwidth from the long-term average spectrum (LTAS), and the shape of its upper edge.
@@ -25,8 +23,8 @@ import org.apache.commons.math3.transform.TransformType;
  * {@value #MAX_FRAMES} frames spread evenly over the file, skipping silent frames; reading every frame would cost
  * ~20x more and the long-term spectrum of music is stable well before that. Both channels of a stereo file go
  * through one complex FFT (L as the real part, R as the imaginary part, separated afterwards), and their powers are
- * summed, so out-of-phase content is not cancelled as in a mono downmix. The FFT is commons-math3's in-place
- * transform on primitive arrays (no per-bin objects).
+ * summed, so out-of-phase content is not cancelled as in a mono downmix. The FFT is FFmpeg's ({@link FfmpegFft}, in
+ * double precision).
  */
 final class Bandwidth {
     static final int MAX_FRAMES = 48;
@@ -138,26 +136,28 @@ final class Bandwidth {
         double[][] z = new double[2][n];
         int used = 0;
         long span = audio.frames() - n;
-        for (int f = 0; f < frames; f++) {
-            int start = frames == 1 ? 0 : (int) (span * f / (frames - 1));
-            double energy = 0;
-            for (int i = 0; i < n; i++) {
-                double l = left[start + i], r = right == null ? 0 : right[start + i];
-                energy += Math.max(l * l, r * r);
-                z[0][i] = l * window[i];
-                z[1][i] = r * window[i];
+        try (FfmpegFft fft = new FfmpegFft(n)) {
+            for (int f = 0; f < frames; f++) {
+                int start = frames == 1 ? 0 : (int) (span * f / (frames - 1));
+                double energy = 0;
+                for (int i = 0; i < n; i++) {
+                    double l = left[start + i], r = right == null ? 0 : right[start + i];
+                    energy += Math.max(l * l, r * r);
+                    z[0][i] = l * window[i];
+                    z[1][i] = r * window[i];
+                }
+                if (energy < quiet) continue;
+                fft.forward(z[0], z[1]);
+                double[] re = z[0], im = z[1];
+                for (int k = 0; k <= n / 2; k++) {
+                    int m = (n - k) & (n - 1);
+                    // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
+                    double lr = 0.5 * (re[k] + re[m]), li = 0.5 * (im[k] - im[m]);
+                    double rr = 0.5 * (im[k] + im[m]), ri = -0.5 * (re[k] - re[m]);
+                    power[k] += lr * lr + li * li + rr * rr + ri * ri;
+                }
+                used++;
             }
-            if (energy < quiet) continue;
-            FastFourierTransformer.transformInPlace(z, DftNormalization.STANDARD, TransformType.FORWARD);
-            double[] re = z[0], im = z[1];
-            for (int k = 0; k <= n / 2; k++) {
-                int m = (n - k) & (n - 1);
-                // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
-                double lr = 0.5 * (re[k] + re[m]), li = 0.5 * (im[k] - im[m]);
-                double rr = 0.5 * (im[k] + im[m]), ri = -0.5 * (re[k] - re[m]);
-                power[k] += lr * lr + li * li + rr * rr + ri * ri;
-            }
-            used++;
         }
         if (used == 0) return null;
         double norm = 1.0 / (used * wSum2);

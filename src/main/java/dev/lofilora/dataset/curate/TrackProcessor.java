@@ -10,16 +10,19 @@ import dev.lofilora.audio.io.SourceFormat;
 import dev.lofilora.audio.io.WavFile;
 import dev.lofilora.audio.loudness.LoudnessMeter;
 import dev.lofilora.audio.loudness.LoudnessReport;
+import dev.lofilora.audio.loudness.Measurement;
 import dev.lofilora.audio.loudness.TruePeakLimiter;
 import dev.lofilora.audio.qc.CheckResult;
 import dev.lofilora.audio.qc.QualityChecks;
 import dev.lofilora.audio.qc.Verdict;
+import dev.lofilora.common.AtomicFiles;
 import dev.lofilora.common.LofiException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -74,6 +77,8 @@ final class TrackProcessor {
         LimiterReport limiter;
         String output, error;
         Long outputBytes;
+        /** sha256 of the output's bytes, taken as they were written (null: not taken; read from the file instead). */
+        String outputSha256;
         final Map<String, Double> stageSeconds = new LinkedHashMap<>();
 
         void reject(String reason) {
@@ -103,12 +108,7 @@ final class TrackProcessor {
     /** Hashes the input (sha256 hex); also the first read of the file, so I/O problems surface here. */
     String sha256(Path file, Work w) throws IOException {
         long t0 = System.nanoTime();
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = newSha256();
         long n = 0;
         try (InputStream in = opener.open(file)) {
             byte[] buf = new byte[1 << 16];
@@ -194,7 +194,8 @@ final class TrackProcessor {
         }
 
         t = System.nanoTime();
-        LoudnessReport before = LoudnessMeter.measure(audio, parallel);
+        Measurement measured = LoudnessMeter.measureKeeping(audio, parallel);
+        LoudnessReport before = measured.report();
         w.before = before;
         w.stageSeconds.put("measure", secondsSince(t));
         if (!Double.isFinite(before.integratedLufs())) {
@@ -223,14 +224,17 @@ final class TrackProcessor {
             }
             // The gain is folded into the limiter (no scaled copy), the scaled peaks follow from the measurement, and
             // the peak envelope is found once for every nudged gain (the limiter's loss is a fraction of a dB).
-            TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(audio,
-                    NUDGE_HEADROOM_DB);
+            // The limiter reuses the measurement's block statistics, and writes every run into the same arrays (only
+            // the last run's output is kept).
+            TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(measured,
+                    NUDGE_HEADROOM_DB, true);
             TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain);
             int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
             double prevGain = Double.NaN, prevLufs = Double.NaN;
             while (runs < MAX_GAIN_PASSES) {
-                double lufs = LoudnessMeter.integratedLufs(lim.audio());
+                double lufs = Double.isNaN(lim.outputIntegratedLufs()) ? LoudnessMeter.integratedLufs(lim.audio())
+                        : lim.outputIntegratedLufs(); // measured as the output was made, where it could be
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
                 double step = settings.targetLufs() - lufs;
                 // After two runs, aim along the measured slope (more gain also means more limiting, so the slope is
@@ -263,8 +267,16 @@ final class TrackProcessor {
 
         t = System.nanoTime();
         Files.createDirectories(out.getParent());
-        if (settings.outputFormat() == OutputFormat.FLAC) AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
-        else WavFile.write(out, result, 24, outputGain);
+        if (settings.outputFormat() == OutputFormat.FLAC) {
+            AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
+        } else {
+            // hashed as it is written (the resume record's sha256): the bytes are in cache here, not read back again
+            MessageDigest md = newSha256();
+            AudioBuffer r = result;
+            float g = outputGain;
+            AtomicFiles.write(out, o -> WavFile.write(new DigestOutputStream(o, md), r, 24, g));
+            w.outputSha256 = HexFormat.of().formatHex(md.digest());
+        }
         w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
         w.stageSeconds.put("write", secondsSince(t));
@@ -284,6 +296,14 @@ final class TrackProcessor {
         if (w.after.truePeakDbtp() > settings.ceilingDbtp() + 1e-3) {
             w.warn(String.format("output true peak %.2f dBTP is over the %.1f dBTP ceiling", w.after.truePeakDbtp(),
                     settings.ceilingDbtp()));
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,27 @@
+package dev.lofilora.audio.loudness;
+
+import dev.lofilora.audio.AudioBuffer;
+
+/**
+ * A {@link LoudnessReport} together with what the meter found on the way that the limiter needs on the same audio
+ * (each channel's block extremes and true-peak bounds), so that {@link TruePeakLimiter#prepare(Measurement, double,
+ * boolean)} does not read the samples again for them. Immutable.
+ */
+public final class Measurement {
+    private final AudioBuffer audio;
+    private final LoudnessReport report;
+    private final BlockStats[] blockStats;
+
+    Measurement(AudioBuffer audio, LoudnessReport report, BlockStats[] blockStats) {
+        this.audio = audio;
+        this.report = report;
+        this.blockStats = blockStats;
+    }
+
+    /** The audio measured. */
+    public AudioBuffer audio() { return audio; }
+
+    public LoudnessReport report() { return report; }
+
+    BlockStats[] blockStats() { return blockStats; }
+}
