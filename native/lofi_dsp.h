@@ -160,11 +160,13 @@ static const double K_DENORMAL_GUARD = 1e-30;
 // Optional extras of the K-weighting pass; every pointer may be null. gain: the input is taken as (x * pre) * gain[i]
 // in float (the limiter's output, linked across the two channels), and gain is read like x (zero past frames). outa,
 // outb: that input is written out. mxa, mna, mxb, mnb: signed maximum and minimum of every 16-sample block of it (NaN
-// when the block holds a NaN), for BlockStats. Only samples of stored ticks are written; extremes need tick % 16 == 0.
+// when the block holds a NaN), for BlockStats; energy: the block's channel-weighted K-weighted energy (the limiter's
+// loudness prediction). Only samples of stored ticks are written; extremes and energies need tick % 16 == 0.
 struct KExtras {
     const float* gain; float pre;
     float* outa; float* outb;
     float* mxa; float* mna; float* mxb; float* mnb;
+    float* energy; // per 16-sample block: wa * sum z_a^2 + wb * sum z_b^2 (with the extremes; may be null)
 };
 
 static inline float k_input(const float* x, const KExtras& ex, int i, int frames) {
@@ -176,6 +178,8 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
                             int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
                             double* state, double* ticks, double* endState, const KExtras& ex) {
     const double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
+    const int tickBlocks = tick / 16;
+    double* blockSums = ex.energy != 0 ? new double[2 * (tickBlocks + 1)] : 0; // per channel, this tick's blocks
     for (int k = 0; k < count; k++) {
         for (int seg = 0; seg < 2; seg++) {
             const int t = (seg == 0 ? t0 : t1) + k;
@@ -190,6 +194,7 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
                 double s1 = st[0], s2 = st[1], u1 = st[2], u2 = st[3];
                 float hi = 0.f, lo = 0.f;
                 bool nan = false;
+                double bacc = 0;
                 for (int i = t * tick, e = i + tick; i < e; i++) {
                     const float v = k_input(x, ex, i, frames);
                     if (stored && out != 0) out[i] = v;
@@ -208,6 +213,10 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
                     u1 = -2.0 * y - h1 * z + u2;
                     u2 = y - h2 * z;
                     acc[c] += z * z;
+                    if (stored && ex.energy != 0) {
+                        bacc += z * z;
+                        if (i % 16 == 15) { blockSums[c * (tickBlocks + 1) + (i - t * tick) / 16] = bacc; bacc = 0; }
+                    }
                 }
                 if (fabs(s1) < K_DENORMAL_GUARD) s1 = 0;
                 if (fabs(s2) < K_DENORMAL_GUARD) s2 = 0;
@@ -217,9 +226,155 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
             }
             const double e = wa * acc[0] + wb * acc[1];
             if (stored) ticks[t] = e;
+            if (stored && ex.energy != 0) {
+                for (int q = 0; q < tickBlocks; q++) {
+                    ex.energy[t * tickBlocks + q] = (float) (wa * blockSums[q] + wb * blockSums[tickBlocks + 1 + q]);
+                }
+            }
             if (seg == 1 && t == storeEnd - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 + j];
         }
     }
+    delete[] blockSums;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The limiter's gain curve (GainCurve on the Java side, which this equals bit for bit: the same double arithmetic in
+// the same order; built with -ffp-contract=off so no multiply-add is fused). In place, from a peak envelope: required
+// gain q = e > target ? target / e : 1; look-ahead hold h[i] = min q over [i, i + w - 1], w = 2 box - 1; release on
+// the reduction u = max(1 - h, u * release), snapped to 0 under 1e-6, r = 1 - u; two moving averages of box samples (values before
+// the start count as the first value), exact re-sums every 4096 updates. Run over [a, b) per call with the state
+// carried in `st` (2 box + 9 doubles) between calls; the hold reads the envelope up to b + w - 2, which a later call
+// has not yet overwritten, so the chunks give the bytes of one whole call. `first` is the hold of sample 0 (the
+// caller finds it before the first call).
+
+static const double CURVE_SNAP = 1e-6;
+
+// A ring of the hold window's values under 1 (indices and values both ascending from the head).
+struct CurveDeque {
+    int* idx; float* val; int cap, head, size;
+    CurveDeque(int w) : idx(new int[w + 1]), val(new float[w + 1]), cap(w + 1), head(0), size(0) {}
+    ~CurveDeque() { delete[] idx; delete[] val; }
+    inline int at(int k) const { const int p = head + k; return p >= cap ? p - cap : p; }
+    inline void push(int j, float v) {
+        while (size > 0 && val[at(size - 1)] >= v) size--; // larger values can never be the minimum again
+        const int p = at(size);
+        idx[p] = j; val[p] = v; size++;
+    }
+    inline void expire(int i) { while (size > 0 && idx[head] < i) { head = head + 1 == cap ? 0 : head + 1; size--; } }
+};
+
+// The first index in [j, end) with g > target (end if none), and the first with g != 1: the curve's idle stretches are
+// long (most of a track), so these scans run eight samples at a time where AVX2 is there.
+#ifdef LOFI_X86
+__attribute__((target("avx2"))) static int scan_above_avx2(const float* g, int j, int end, float target) {
+    const __m256 t = _mm256_set1_ps(target);
+    for (; j + 8 <= end; j += 8) {
+        const int m = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(g + j), t, _CMP_GT_OQ));
+        if (m != 0) return j + __builtin_ctz(m);
+    }
+    for (; j < end; j++) if (g[j] > target) return j;
+    return end;
+}
+
+__attribute__((target("avx2"))) static int scan_not_one_avx2(const float* g, int j, int end) {
+    const __m256 one = _mm256_set1_ps(1.f);
+    for (; j + 8 <= end; j += 8) {
+        const int m = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(g + j), one, _CMP_NEQ_UQ));
+        if (m != 0) return j + __builtin_ctz(m);
+    }
+    for (; j < end; j++) if (g[j] != 1.f) return j;
+    return end;
+}
+
+static bool curve_simd() {
+    static const int ok = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return ok != 0;
+}
+#endif
+
+static inline int scan_above(const float* g, int j, int end, float target) {
+#ifdef LOFI_X86
+    if (curve_simd()) return scan_above_avx2(g, j, end, target);
+#endif
+    while (j < end && !(g[j] > target)) j++;
+    return j;
+}
+
+static inline int scan_not_one(const float* g, int j, int end) {
+#ifdef LOFI_X86
+    if (curve_simd()) return scan_not_one_avx2(g, j, end);
+#endif
+    while (j < end && g[j] == 1.f) j++;
+    return j;
+}
+
+// The hold of [a, b), in place: g[i] = min over the window [i, i + w - 1] of the required gains (values past the end
+// count as 1). It reads the envelope up to b + w - 2 and writes only below b, so later chunks still see the envelope.
+// Samples over the target are few (hundreds to thousands in a track): between their windows the hold is filled with 1.
+static void curve_hold(float* g, int n, int a, int b, float target, int w) {
+    CurveDeque dq(w);
+    const int primeEnd = a + w - 1 < n ? a + w - 1 : n;
+    for (int j = a; j < primeEnd; j++) if (g[j] > target) dq.push(j, target / g[j]);
+    const int reach = b + w - 1 < n ? b + w - 1 : n;
+    int i = a;
+    while (i < b) {
+        dq.expire(i);
+        if (dq.size == 0) { // nothing in the window: 1 until a sample over the target enters it
+            const int j = i + w - 1 < reach ? scan_above(g, i + w - 1, reach, target) : reach;
+            int stop = j >= reach ? b : j - w + 1;
+            if (stop > b) stop = b;
+            for (int k = i; k < stop; k++) g[k] = 1.f;
+            if (stop > i) { i = stop; continue; }
+        }
+        const int j = i + w - 1;
+        if (j < n && g[j] > target) dq.push(j, target / g[j]); // read before anything at j is overwritten (j >= i)
+        dq.expire(i);
+        g[i++] = dq.size > 0 ? dq.val[dq.head] : 1.f;
+    }
+}
+
+__attribute__((optimize("fp-contract=off")))
+static void gain_curve_chunk(float* g, int n, int a, int b, float target, int box, double release, double* st,
+                             float* red) {
+    curve_hold(g, n, a, b, target, 2 * box - 1);
+    double* ring1 = st;
+    double* ring2 = st + box;
+    double* v = st + 2 * box;
+    double u = v[0], sum1 = v[1], sum2 = v[2]; // u: the reduction 1 - r
+    int ones1 = (int) v[3], ones2 = (int) v[4], pos = (int) v[5], since = (int) v[6];
+    const double inv = 1.0 / box;
+    for (int i = a; i < b; i++) {
+        if (u == 0.0 && ones1 >= box && ones2 >= box && g[i] == 1.f) {
+            // idle: every ring holds exact ones; the output stays 1 until the hold drops again
+            i = scan_not_one(g, i + 1, b) - 1;
+            continue;
+        }
+        u *= release;
+        const double need = 1.0 - (double) g[i];
+        if (need > u) u = need;
+        if (u < CURVE_SNAP) u = 0.0;
+        const double r = 1.0 - u;
+        sum1 += r - ring1[pos];
+        ring1[pos] = r;
+        ones1 = r == 1.0 ? ones1 + 1 : 0;
+        if (ones1 >= box) sum1 = box;
+        const double s1 = sum1 >= box ? 1.0 : sum1 * inv;
+        sum2 += s1 - ring2[pos];
+        ring2[pos] = s1;
+        ones2 = s1 == 1.0 ? ones2 + 1 : 0;
+        if (ones2 >= box) sum2 = box;
+        pos = pos + 1 == box ? 0 : pos + 1;
+        if (++since == 4096) {
+            since = 0;
+            sum1 = 0;
+            sum2 = 0;
+            for (int k = 0; k < box; k++) { sum1 += ring1[k]; sum2 += ring2[k]; }
+        }
+        const float out = sum2 >= box ? 1.f : (float) (sum2 * inv);
+        g[i] = out;
+        if (red != 0) red[i >> 4] += 1.f - out * out; // idle samples (gain 1) add nothing
+    }
+    v[0] = u; v[1] = sum1; v[2] = sum2; v[3] = ones1; v[4] = ones2; v[5] = pos; v[6] = since;
 }
 
 #ifdef LOFI_X86
@@ -272,6 +427,7 @@ __attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, 
         const bool inside = ib + tick <= frames; // segment 0 always is
         for (int jb = 0; jb < tick; jb += span) {
             __m256d vmax = _mm256_set1_pd(-INFINITY), vmin = _mm256_set1_pd(INFINITY), vnan = _mm256_setzero_pd();
+            __m256d bacc = _mm256_setzero_pd();
             for (int j = jb; j < jb + span; j++) {
                 const bool in1 = inside || ib + j < frames;
                 float fa0 = xa[ia + j], fb0 = xb[ia + j];
@@ -298,10 +454,16 @@ __attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, 
                 u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
                 u2 = _mm256_fmadd_pd(nh2, z, y);
                 acc = _mm256_fmadd_pd(z, z, acc);
+                if (EXT) bacc = _mm256_fmadd_pd(z, z, bacc);
             }
             if (EXT) {
-                alignas(32) double hi[4], lo[4], bad[4];
+                alignas(32) double hi[4], lo[4], bad[4], be[4];
                 _mm256_store_pd(hi, vmax); _mm256_store_pd(lo, vmin); _mm256_store_pd(bad, vnan);
+                _mm256_store_pd(be, bacc);
+                if (ex.energy != 0) {
+                    if (storeA) ex.energy[(ia + jb) / 16] = (float) (wa * be[0] + wb * be[1]);
+                    if (storeB) ex.energy[(ib + jb) / 16] = (float) (wa * be[2] + wb * be[3]);
+                }
                 // the extremes are samples, so exactly floats; a NaN anywhere makes both NaN (as Java's Math.max)
                 if (storeA) {
                     const int blk = (ia + jb) / 16;
@@ -738,9 +900,10 @@ static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int 
 static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
                                 int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
                                 double* state, double* ticks, double* endState, const float* gain, float pre,
-                                float* outa, float* outb, float* mxa, float* mna, float* mxb, float* mnb) {
+                                float* outa, float* outb, float* mxa, float* mna, float* mxb, float* mnb,
+                                float* energy) {
     using namespace lofi_dsp_detail;
-    const KExtras ex = {gain, pre, outa, outb, mxa, mna, mxb, mnb};
+    const KExtras ex = {gain, pre, outa, outb, mxa, mna, mxb, mnb, energy};
 #ifdef LOFI_X86
     if (has_avx2_fma()) {
         const bool gn = gain != 0, out = outa != 0 || outb != 0, ext = (mxa != 0 || mxb != 0) && tick % 16 == 0;
@@ -759,6 +922,16 @@ static inline void lofi_kweight(const float* xa, const float* xb, int frames, in
 #endif
     kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState,
                     ex);
+}
+
+/**
+ * The limiter's gain curve over [a, b) of g, in place (see gain_curve_chunk); st carries the state between calls
+ * (2 box + 9 doubles, set up by the caller). reduction (may be null): adds 1 - gain^2 of every sample to its 16-sample
+ * block's entry (the caller zeroes it first).
+ */
+static inline void lofi_gain_curve(float* g, int n, int a, int b, float target, int box, double release, double* st,
+                                   float* reduction) {
+    lofi_dsp_detail::gain_curve_chunk(g, n, a, b, target, box, release, st, reduction);
 }
 
 #endif

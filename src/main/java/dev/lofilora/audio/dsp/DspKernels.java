@@ -79,6 +79,16 @@ public interface DspKernels {
                  KWeightExtras extras);
 
     /**
+     * The true-peak limiter's gain curve, in place: {@code g} holds the peak envelope and gets the gain (required gain,
+     * look-ahead hold over {@code 2 box - 1} samples, release, two moving averages of {@code box}), exactly as the Java
+     * reference {@code dev.lofilora.audio.loudness.GainCurve#build}. {@code reduction} (null: none; zeroed by the
+     * caller, one entry per block of {@value #TP_BLOCK} samples) gets the sum of {@code 1 - gain²} over each block.
+     * Returns false where this implementation has no such kernel (the Java one: the reference lives with the
+     * limiter), true when done.
+     */
+    boolean gainCurve(float[] g, float target, int box, double release, float[] reduction);
+
+    /**
      * What {@link #kWeight} can do in the same pass over the samples (any array may be null):
      *
      * @param gain the filtered input is {@code (x[i] * pre) * gain[i]} in float, one gain for both channels (the
@@ -87,12 +97,14 @@ public interface DspKernels {
      * @param maxA signed maximum and minimum of that input over every block of {@value #TP_BLOCK} samples of stored
      *             ticks (NaN for both when the block holds a NaN), channel a into maxA/minA, b into maxB/minB: the
      *             extremes {@link #blockMinMax} gives; needs {@code tick % 16 == 0}
+     * @param energy per block of stored ticks, {@code wa·Σ z_a² + wb·Σ z_b²} over its 16 K-weighted samples (as float;
+     *               the tick energies are summed apart, unchanged); needs {@code tick % 16 == 0}
      */
     record KWeightExtras(float[] gain, float pre, float[] outA, float[] outB, float[] maxA, float[] minA, float[] maxB,
-                         float[] minB) {
-        /** Block extremes only. */
-        public static KWeightExtras extremes(float[] maxA, float[] minA, float[] maxB, float[] minB) {
-            return new KWeightExtras(null, 1f, null, null, maxA, minA, maxB, minB);
+                         float[] minB, float[] energy) {
+        /** Block extremes and energies only. */
+        public static KWeightExtras extremes(float[] maxA, float[] minA, float[] maxB, float[] minB, float[] energy) {
+            return new KWeightExtras(null, 1f, null, null, maxA, minA, maxB, minB, energy);
         }
 
         boolean wantsExtremes() { return maxA != null || maxB != null; }

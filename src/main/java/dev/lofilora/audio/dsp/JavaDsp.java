@@ -145,6 +145,12 @@ public final class JavaDsp implements DspKernels {
         }
     }
 
+    /** The Java curve is {@code dev.lofilora.audio.loudness.GainCurve}, which calls this first. */
+    @Override
+    public boolean gainCurve(float[] g, float target, int box, double release, float[] reduction) {
+        return false;
+    }
+
     @Override
     public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
                         int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
@@ -153,6 +159,7 @@ public final class JavaDsp implements DspKernels {
         if (extras != null) NativeKernels.checkExtras(extras, frames, tick, storeEnd);
         final float[] gain = extras != null ? extras.gain() : null;
         final float pre = extras != null ? extras.pre() : 1f;
+        final double[][] blockSums = new double[2][Math.max(1, tick / TP_BLOCK)]; // this tick's blocks, per channel
         for (int k = 0; k < count; k++) {
             for (int seg = 0; seg < 2; seg++) {
                 int t = (seg == 0 ? t0 : t1) + k;
@@ -166,6 +173,8 @@ public final class JavaDsp implements DspKernels {
                     int st = 4 * (2 * seg + c);
                     double s1 = state[st], s2 = state[st + 1], u1 = state[st + 2], u2 = state[st + 3], acc = 0;
                     float hi = 0f, lo = 0f;
+                    float[] energy = extras == null || !stored ? null : extras.energy();
+                    double bacc = 0;
                     for (int i = t * tick, e = i + tick; i < e; i++) {
                         float v = i >= frames ? 0f : gain != null ? x[i] * pre * gain[i] : x[i];
                         if (stored && out != null) out[i] = v;
@@ -183,6 +192,13 @@ public final class JavaDsp implements DspKernels {
                         u1 = -2.0 * y - h1 * z + u2;
                         u2 = y - h2 * z;
                         acc += z * z;
+                        if (energy != null) {
+                            bacc += z * z;
+                            if (i % TP_BLOCK == TP_BLOCK - 1) {
+                                blockSums[c][(i - t * tick) / TP_BLOCK] = bacc;
+                                bacc = 0;
+                            }
+                        }
                     }
                     state[st] = Math.abs(s1) < 1e-30 ? 0 : s1;
                     state[st + 1] = Math.abs(s2) < 1e-30 ? 0 : s2;
@@ -192,6 +208,11 @@ public final class JavaDsp implements DspKernels {
                 }
                 double e = wa * accA + wb * accB;
                 if (stored) ticks[t] = e;
+                if (stored && extras != null && extras.energy() != null) {
+                    for (int q = 0; q < tick / TP_BLOCK; q++) {
+                        extras.energy()[t * (tick / TP_BLOCK) + q] = (float) (wa * blockSums[0][q] + wb * blockSums[1][q]);
+                    }
+                }
                 if (seg == 1 && t == storeEnd - 1) System.arraycopy(state, 8, endState, 0, 8);
             }
         }

@@ -41,5 +41,9 @@ final class NativeDsp {
     static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0,
                                     int store1, int storeEnd, double[] coef, double wa, double wb, double[] state,
                                     double[] ticks, double[] endState, float[] gain, float pre, float[] outa,
-                                    float[] outb, float[] mxa, float[] mna, float[] mxb, float[] mnb);
+                                    float[] outb, float[] mxa, float[] mna, float[] mxb, float[] mnb,
+                                    float[] energy);
+
+    static native void lofi_gain_curve(float[] g, int n, int a, int b, float target, int box, double release,
+                                       double[] state, float[] reduction);
 }

@@ -128,11 +128,37 @@ final class NativeKernels implements DspKernels {
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             NativeDsp.lofi_kweight(xa, xb, frames, tick, t0 + done, t1 + done, n, store0, store1, storeEnd, coef, wa, wb,
-                    state, ticks, endState, e.gain(), e.pre(), e.outA(), e.outB(), e.maxA(), e.minA(), e.maxB(), e.minB());
+                    state, ticks, endState, e.gain(), e.pre(), e.outA(), e.outB(), e.maxA(), e.minA(), e.maxB(), e.minB(),
+                    e.energy());
         }
     }
 
-    private static final KWeightExtras NO_EXTRAS = new KWeightExtras(null, 1f, null, null, null, null, null, null);
+    /** Gain-curve samples per native call (about a millisecond where the curve is busy). */
+    private static final int CURVE_CHUNK = 1 << 17;
+
+    @Override
+    public boolean gainCurve(float[] g, float target, int box, double release, float[] reduction) {
+        if (box < 1 || !(release >= 0 && release <= 1)) throw new IllegalArgumentException("box " + box + ", release " + release);
+        int n = g.length;
+        if (reduction != null && reduction.length < (n + TP_BLOCK - 1) / TP_BLOCK) throw new IllegalArgumentException("reduction");
+        if (n == 0) return true;
+        // the hold of sample 0 seeds the smoothing (values before the start count as the first value)
+        int w = 2 * box - 1;
+        float first = 1f;
+        for (int j = 0; j < Math.min(w, n); j++) if (g[j] > target) first = Math.min(first, target / g[j]);
+        double[] state = new double[2 * box + 9];
+        java.util.Arrays.fill(state, 0, 2 * box, first);
+        int v = 2 * box;
+        state[v] = 0.0;                            // u = 1 - r
+        state[v + 1] = state[v + 2] = (double) first * box; // the two ring sums
+        state[v + 3] = state[v + 4] = first == 1f ? box : 0; // trailing exact ones in each ring
+        for (int a = 0; a < n; a += CURVE_CHUNK) {
+            NativeDsp.lofi_gain_curve(g, n, a, Math.min(n, a + CURVE_CHUNK), target, box, release, state, reduction);
+        }
+        return true;
+    }
+
+    private static final KWeightExtras NO_EXTRAS = new KWeightExtras(null, 1f, null, null, null, null, null, null, null);
 
     /** The extras' arrays must hold every sample (or block) the stored ticks reach. */
     static void checkExtras(KWeightExtras e, int frames, int tick, int storeEnd) {
@@ -142,6 +168,9 @@ final class NativeKernels implements DspKernels {
             throw new IllegalArgumentException("output shorter than the stored ticks");
         }
         if ((e.outA() == null) != (e.outB() == null)) throw new IllegalArgumentException("outputs: both or neither");
+        if (e.energy() != null && (tick % TP_BLOCK != 0 || e.energy().length < samples / TP_BLOCK)) {
+            throw new IllegalArgumentException("block energies need a tick of whole blocks and an array of every block");
+        }
         if (e.wantsExtremes()) {
             if (tick % TP_BLOCK != 0) throw new IllegalArgumentException("block extremes need a tick of whole blocks");
             long blocks = samples / TP_BLOCK;

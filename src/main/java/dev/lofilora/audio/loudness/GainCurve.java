@@ -1,5 +1,8 @@
 package dev.lofilora.audio.loudness;
 
+import dev.lofilora.audio.dsp.Dsp;
+import dev.lofilora.audio.dsp.DspKernels;
+
 /**
  * Builds the limiter's gain curve in place from a peak envelope (see {@link TruePeakLimiter}): required gain,
  * look-ahead minimum hold, exponential release, two moving averages.
@@ -21,6 +24,30 @@ final class GainCurve {
      * @param release  per-sample decay factor of the gain reduction (1 - g)
      */
     static void build(float[] envelope, float target, int box, double release) {
+        build(envelope, target, box, release, Dsp.kernels());
+    }
+
+    /** As {@link #build(float[], float, int, double)} on the given kernels' curve where they have one (the same bytes). */
+    static void build(float[] envelope, float target, int box, double release, DspKernels kernels) {
+        build(envelope, target, box, release, null, kernels);
+    }
+
+    /**
+     * As {@link #build(float[], float, int, double, DspKernels)}; {@code reduction} (null: none; zeroed by the caller)
+     * gets, per block of {@link BlockStats#BLOCK} samples, the sum of {@code 1 - gain²} over the block.
+     */
+    static void build(float[] envelope, float target, int box, double release, float[] reduction, DspKernels kernels) {
+        if (kernels.gainCurve(envelope, target, box, release, reduction)) return;
+        buildJava(envelope, target, box, release);
+        if (reduction != null) {
+            for (int i = 0; i < envelope.length; i++) {
+                float g = envelope[i];
+                if (g != 1f) reduction[i / BlockStats.BLOCK] += 1f - g * g;
+            }
+        }
+    }
+
+    private static void buildJava(float[] envelope, float target, int box, double release) {
         float[] g = envelope;
         int n = g.length;
         int active = 0;
@@ -69,7 +96,9 @@ final class GainCurve {
     }
 
     /**
-     * In place, one pass: r[i] = min(h[i], 1 - (1 - r[i-1]) * release), then two moving averages of {@code box}
+     * In place, one pass: r[i] = min(h[i], 1 - (1 - r[i-1]) * release), computed on the reduction u = 1 - r as
+     * u[i] = max(1 - h[i], u[i-1] * release) (a multiply and a max per sample on the loop's dependency chain, instead
+     * of a subtract, multiply, subtract and min), then two moving averages of {@code box}
      * samples (values before the start count as the first value, so a reduction needed in the first samples is
      * already in place at sample 0). Stretches where everything is exactly 1 are skipped.
      */
@@ -82,19 +111,22 @@ final class GainCurve {
         java.util.Arrays.fill(ring2, first);
         double sum1 = first * box, sum2 = first * box;
         int ones1 = first == 1.0 ? box : 0, ones2 = ones1; // trailing exact ones written into each ring
-        double r = 1.0, inv = 1.0 / box; // multiply, not divide: a division per sample dominated this loop
+        double u = 0.0, inv = 1.0 / box; // multiply, not divide: a division per sample dominated this loop
         int pos = 0;
         int sinceResync = 0;
         for (int i = 0; i < n; i++) {
-            if (r == 1.0 && ones1 >= box && ones2 >= box && g[i] == 1f) {
+            if (u == 0.0 && ones1 >= box && ones2 >= box && g[i] == 1f) {
                 // idle: every ring holds exact ones; the output stays 1 until the hold drops again
                 int j = i + 1;
                 while (j < n && g[j] == 1f) j++;
                 i = j - 1;
                 continue;
             }
-            r = Math.min(g[i], 1.0 - (1.0 - r) * release);
-            if (r > 1.0 - SNAP) r = 1.0;
+            u *= release;
+            double need = 1.0 - g[i];
+            if (need > u) u = need;
+            if (u < SNAP) u = 0.0;
+            double r = 1.0 - u;
             sum1 += r - ring1[pos];
             ring1[pos] = r;
             ones1 = r == 1.0 ? ones1 + 1 : 0;

@@ -36,13 +36,18 @@ final class KWeightedEnergy {
      */
     final float[][] blockMax, blockMin;
     final int extremeBlocks;
+    /**
+     * Channel-weighted K-weighted energy of each of the first {@link #extremeBlocks} blocks (null with the extremes):
+     * what {@link TruePeakLimiter.Prepared#aim} predicts the limited output's loudness from.
+     */
+    final float[] blockEnergy;
 
     private KWeightedEnergy(int samplesPer100ms, int tickLength, double[] ticks, double total) {
-        this(samplesPer100ms, tickLength, ticks, total, null, null, 0);
+        this(samplesPer100ms, tickLength, ticks, total, null, null, 0, null);
     }
 
     private KWeightedEnergy(int samplesPer100ms, int tickLength, double[] ticks, double total, float[][] blockMax,
-                            float[][] blockMin, int extremeBlocks) {
+                            float[][] blockMin, int extremeBlocks, float[] blockEnergy) {
         this.samplesPer100ms = samplesPer100ms;
         this.tickLength = tickLength;
         this.ticksPer100ms = samplesPer100ms / tickLength;
@@ -51,6 +56,7 @@ final class KWeightedEnergy {
         this.blockMax = blockMax;
         this.blockMin = blockMin;
         this.extremeBlocks = extremeBlocks;
+        this.blockEnergy = blockEnergy;
     }
 
     /** The channel's {@link BlockStats}, from the extremes found in this pass where there are any. */
@@ -159,7 +165,7 @@ final class KWeightedEnergy {
         int blocks = (frames + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
         float[][] mx = new float[2][blocks], mn = new float[2][blocks];
         kernels.kWeight(xa, xb, frames, tick, 0, start1, half, 0, half, n, coef, weights[0], weights[1], state, ticks,
-                end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1]));
+                end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1], null));
         double total = 0;
         for (double e : ticks) total += e;
         int from = n * tick; // the samples after the last whole tick: applied here, their energy from segment 1's state
@@ -170,7 +176,7 @@ final class KWeightedEnergy {
         if (from < frames) {
             total += weights[0] * tail(out[0], from, shelf, hp, end, 0) + weights[1] * tail(out[1], from, shelf, hp, end, 4);
         }
-        return new KWeightedEnergy(samplesPer100ms(fs), tick, ticks, total, mx, mn, n * tick / BlockStats.BLOCK);
+        return new KWeightedEnergy(samplesPer100ms(fs), tick, ticks, total, mx, mn, n * tick / BlockStats.BLOCK, null);
     }
 
     /**
@@ -205,13 +211,15 @@ final class KWeightedEnergy {
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
         double[] state = new double[16], end = new double[8];
         float[][] mx = null, mn = null;
+        float[] energy = null;
         DspKernels.KWeightExtras extras = null;
         if (extremes) {
             int blocks = (audio.frames() + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
             mx = new float[x.length][blocks];
             mn = new float[x.length][blocks];
+            energy = new float[n * tick / BlockStats.BLOCK];
             // mono: channel b is channel a again, its extremes written twice into the same arrays
-            extras = DspKernels.KWeightExtras.extremes(mx[0], mn[0], mx[two ? 1 : 0], mn[two ? 1 : 0]);
+            extras = DspKernels.KWeightExtras.extremes(mx[0], mn[0], mx[two ? 1 : 0], mn[two ? 1 : 0], energy);
         }
         kernels.kWeight(xa, xb, audio.frames(), tick, 0, start1, half, 0, half, n, coef, wa, wb, state, ticks, end, extras);
         double total = 0;
@@ -223,7 +231,7 @@ final class KWeightedEnergy {
             total += wa * ea + (two ? wb * eb : 0.0);
         }
         return new KWeightedEnergy(samplesPer100ms(audio.sampleRate()), tick, ticks, total, mx, mn,
-                extremes ? n * tick / BlockStats.BLOCK : 0);
+                extremes ? n * tick / BlockStats.BLOCK : 0, energy);
     }
 
     /** Sum of squared K-weighted samples of x[from ..] from the state at state[off .. off + 4). */

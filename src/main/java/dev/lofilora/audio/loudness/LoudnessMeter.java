@@ -66,7 +66,7 @@ public final class LoudnessMeter {
         BlockStats[] bs = new BlockStats[audio.channels()];
         double[] peaks = peaks(audio, c -> bs[c] = e.blockStats(audio, c), parallel);
         return new Measurement(audio, new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]),
-                dB(peaks[2])), bs);
+                dB(peaks[2])), bs, e);
     }
 
     /** Integrated loudness from K-weighted tick energies. */

@@ -4,18 +4,21 @@ import dev.lofilora.audio.AudioBuffer;
 
 /**
  * A {@link LoudnessReport} together with what the meter found on the way that the limiter needs on the same audio
- * (each channel's block extremes and true-peak bounds), so that {@link TruePeakLimiter#prepare(Measurement, double,
+ * (each channel's block extremes and true-peak bounds, the K-weighted energies the limiter predicts its output's
+ * loudness from), so that {@link TruePeakLimiter#prepare(Measurement, double,
  * boolean)} does not read the samples again for them. Immutable.
  */
 public final class Measurement {
     private final AudioBuffer audio;
     private final LoudnessReport report;
     private final BlockStats[] blockStats;
+    private final KWeightedEnergy energy;
 
-    Measurement(AudioBuffer audio, LoudnessReport report, BlockStats[] blockStats) {
+    Measurement(AudioBuffer audio, LoudnessReport report, BlockStats[] blockStats, KWeightedEnergy energy) {
         this.audio = audio;
         this.report = report;
         this.blockStats = blockStats;
+        this.energy = energy;
     }
 
     /** The audio measured. */
@@ -24,4 +27,7 @@ public final class Measurement {
     public LoudnessReport report() { return report; }
 
     BlockStats[] blockStats() { return blockStats; }
+
+    /** The K-weighted tick (and, where found, block) energies. */
+    KWeightedEnergy energy() { return energy; }
 }

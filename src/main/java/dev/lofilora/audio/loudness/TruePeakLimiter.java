@@ -32,6 +32,9 @@ public final class TruePeakLimiter {
     /** Target this far under the ceiling so float rounding and 24-bit quantisation cannot cross it. */
     static final double MARGIN_DB = 0.02;
     static final int MAX_PASSES = 4;
+    /** {@link Prepared#aim}: secant steps on the prediction at most, and where it stops. */
+    private static final int AIM_STEPS = 4;
+    private static final double AIM_TOLERANCE_LU = 0.005;
     /** Gain reduction counted in {@link Result#reducedSeconds()}. */
     private static final double REPORTED_REDUCTION_DB = 0.1;
 
@@ -119,7 +122,9 @@ public final class TruePeakLimiter {
      * 69 MB; the caller that keeps only the last result is spared a fresh one per call).
      */
     public Prepared prepare(Measurement measured, double headroomDb, boolean reuseOutput) {
-        return new Prepared(measured.audio(), measured.blockStats(), headroomDb, reuseOutput);
+        Prepared p = new Prepared(measured.audio(), measured.blockStats(), headroomDb, reuseOutput);
+        p.energy = measured.energy();
+        return p;
     }
 
     /** See {@link #prepare}. */
@@ -133,6 +138,8 @@ public final class TruePeakLimiter {
         /** The gain curve of the last pass, and the output arrays when reused. */
         private float[] gain;
         private float[][] out;
+        /** The input's K-weighted energies, for {@link #aim} (null: no prediction). */
+        private KWeightedEnergy energy;
 
         private Prepared(AudioBuffer audio, BlockStats[] blockStats, double headroomDb, boolean reuseOutput) {
             if (!(headroomDb >= 0 && headroomDb <= 20)) throw new IllegalArgumentException("headroom " + headroomDb + " dB");
@@ -141,6 +148,82 @@ public final class TruePeakLimiter {
             this.blockStats = blockStats;
             this.headroom = Math.pow(10.0, -headroomDb / 20.0);
             this.reuseOutput = reuseOutput;
+        }
+
+        /**
+         * The gain, near {@code gainDb}, at which {@link #limit} should give an output that measures
+         * {@code targetLufs}: without making any output. For a trial gain the curve is built and the output's
+         * loudness predicted from the measurement's K-weighted energy of every 16-sample block, each reduced by the
+         * curve's mean of 1 − gain² over it (the curve moves slowly against the K-filter, so K(x·c) ≈ c·K(x) there);
+         * a few secant steps on that prediction (each a curve build, no output) find the gain. Without the energies
+         * (not from {@link #prepare(Measurement, double, boolean)}, a tick that is not a whole number of blocks) or
+         * when {@code gainDb} needs no limiting, {@code gainDb} itself. The caller checks the result on the real output
+         * ({@link Result#outputIntegratedLufs}), so it needs to be close, not exact: it lands within a few hundredths
+         * of an LU, where the plain gain lands tenths low.
+         */
+        public double aim(double gainDb, double targetLufs, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+            if (energy == null || energy.blockEnergy == null || !Double.isFinite(gainDb)
+                    || Math.max(truePeakItuDbtp, truePeakEbur128Dbtp) <= ceilingDbtp) {
+                return gainDb;
+            }
+            double g0 = gainDb, p0 = predict(g0);
+            if (!Double.isFinite(p0)) return gainDb;
+            double g1 = g0 + (targetLufs - p0); // the limiter takes back part of any added gain: a first step of 1:1
+            for (int step = 0; step < AIM_STEPS && Math.abs(targetLufs - p0) > AIM_TOLERANCE_LU; step++) {
+                double p1 = predict(g1);
+                if (!Double.isFinite(p1)) return gainDb;
+                double slope = (p1 - p0) / (g1 - g0);
+                g0 = g1;
+                p0 = p1;
+                // more gain means more limiting: a slope in (0, 1]; bounded so a flat stretch cannot throw it far
+                g1 = g1 + (targetLufs - p1) / Math.min(1.0, Math.max(0.2, slope));
+            }
+            return Math.abs(targetLufs - p0) <= AIM_TOLERANCE_LU ? g0 : g1;
+        }
+
+        /** The integrated loudness the output of {@link #limit} at {@code gainDb} is predicted to measure. */
+        private double predict(double gainDb) {
+            KWeightedEnergy e = energy;
+            int fs = audio.sampleRate();
+            float pre = (float) Math.pow(10.0, gainDb / 20.0);
+            double target = Math.pow(10.0, (ceilingDbtp - MARGIN_DB) / 20.0);
+            float[] red = new float[(audio.frames() + BlockStats.BLOCK - 1) / BlockStats.BLOCK];
+            buildCurve(target / pre, box(fs), release(fs), red);
+            int perTick = e.tickLength / BlockStats.BLOCK;
+            double[] ticks = e.ticks.clone();
+            for (int t = 0; t < ticks.length; t++) {
+                double cut = 0;
+                for (int q = t * perTick, end = Math.min(e.extremeBlocks, q + perTick); q < end; q++) {
+                    if (red[q] != 0f) cut += e.blockEnergy[q] * (double) red[q] / BlockStats.BLOCK;
+                }
+                ticks[t] = Math.max(0.0, ticks[t] - cut);
+            }
+            return LoudnessMeter.integrated(blocks100ms(ticks, e.ticksPer100ms), e.samplesPer100ms) + gainDb;
+        }
+
+        /** The gain curve for the unscaled target into {@link #gain}, the envelope found or reused first. */
+        private void buildCurve(double unscaledTarget, int box, double release, float[] reduction) {
+            int fs = audio.sampleRate();
+            if (blockStats == null) {
+                blockStats = new BlockStats[audio.channels()];
+                for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
+            }
+            if (unscaledTarget < envelopeThreshold) {
+                // An envelope over a lower threshold holds every value over a higher one unchanged (values between
+                // the two become gain 1 in the curve), so it serves every later gain up to the headroom.
+                envelopeThreshold = unscaledTarget * headroom;
+                envelope = envelope(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(fs),
+                        envelopeThreshold);
+            }
+            if (headroom == 1.0) { // no reuse expected (limitScaled): take the envelope instead of copying it
+                gain = envelope;
+                envelope = null;
+                envelopeThreshold = Double.POSITIVE_INFINITY;
+            } else {
+                if (gain == null) gain = new float[envelope.length];
+                System.arraycopy(envelope, 0, gain, 0, envelope.length);
+            }
+            GainCurve.build(gain, (float) unscaledTarget, box, release, reduction, Dsp.kernels());
         }
 
         /** As {@link #limitScaled}{@code (audio, gainDb, ...)}. */
@@ -158,12 +241,8 @@ public final class TruePeakLimiter {
                 return new Result(out, false, inPeakDb, truePeakItuDbtp, truePeakEbur128Dbtp, 0.0, 0.0, 0, Double.NaN);
             }
             int fs = audio.sampleRate();
-            int box = Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
-            double release = Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
-            if (blockStats == null) {
-                blockStats = new BlockStats[audio.channels()];
-                for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
-            }
+            int box = box(fs);
+            double release = release(fs);
 
             // Envelope and curve work on the unscaled input against target / pre: every interpolator is linear, so
             // (target / pre) / (peak / pre) is the same required gain as on the scaled signal.
@@ -174,23 +253,7 @@ public final class TruePeakLimiter {
             int pass = 0;
             while (pass < MAX_PASSES) {
                 pass++;
-                double unscaledTarget = target / pre;
-                if (unscaledTarget < envelopeThreshold) {
-                    // An envelope over a lower threshold holds every value over a higher one unchanged (values between
-                    // the two become gain 1 in the curve), so it serves every later gain up to the headroom.
-                    envelopeThreshold = unscaledTarget * headroom;
-                    envelope = envelope(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(fs),
-                            envelopeThreshold);
-                }
-                if (headroom == 1.0) { // no reuse expected (limitScaled): take the envelope instead of copying it
-                    gain = envelope;
-                    envelope = null;
-                    envelopeThreshold = Double.POSITIVE_INFINITY;
-                } else {
-                    if (gain == null) gain = new float[envelope.length];
-                    System.arraycopy(envelope, 0, gain, 0, envelope.length);
-                }
-                GainCurve.build(gain, (float) unscaledTarget, box, release);
+                buildCurve(target / pre, box, release, null);
                 result = reuseOutput && out != null ? out : newLike(audio.samples());
                 if (reuseOutput) out = result;
                 AudioBuffer outAudio = new AudioBuffer(result, fs);
@@ -227,6 +290,26 @@ public final class TruePeakLimiter {
             return new Result(new AudioBuffer(result, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
                     LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass, lufs);
         }
+    }
+
+    /** Moving-average length L of the curve (the look-ahead hold spans 2L - 1 samples). */
+    private int box(int fs) {
+        return Math.max(1, (int) Math.round(lookaheadMs * 1e-3 * fs / 2.0));
+    }
+
+    /** Per-sample decay of the gain reduction: to 1 % of itself after the release time. */
+    private double release(int fs) {
+        return Math.exp(Math.log(0.01) / Math.max(1.0, releaseMs * 1e-3 * fs));
+    }
+
+    private static double[] blocks100ms(double[] ticks, int ticksPer100ms) {
+        double[] b = new double[ticks.length / ticksPer100ms];
+        for (int j = 0, t = 0; j < b.length; j++) {
+            double s = 0;
+            for (int k = 0; k < ticksPer100ms; k++) s += ticks[t++];
+            b[j] = s;
+        }
+        return b;
     }
 
     /** The peak envelope: per sample, the largest |sample| or |interpolated value| above {@code threshold}, else 0. */

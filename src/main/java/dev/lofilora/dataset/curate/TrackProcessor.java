@@ -228,6 +228,10 @@ final class TrackProcessor {
             // the last run's output is kept).
             TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(measured,
                     NUDGE_HEADROOM_DB, true);
+            // Aim the gain at the loudness the limited output will have (predicted from the measurement's block
+            // energies and the curve, no output made), so one run usually lands on target.
+            LoudnessReport plain = before.withGain(gain);
+            gain = limiter.aim(gain, settings.targetLufs(), plain.truePeakItuDbtp(), plain.truePeakEbur128Dbtp());
             TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain);
             int runs = 1;
             // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
