@@ -343,6 +343,10 @@ static void gain_curve_chunk(float* g, int n, int a, int b, float target, int bo
     double u = v[0], sum1 = v[1], sum2 = v[2]; // u: the reduction 1 - r
     int ones1 = (int) v[3], ones2 = (int) v[4], pos = (int) v[5], since = (int) v[6];
     const double inv = 1.0 / box;
+    // the reduction of the current 16-sample block in a register (the same float additions in the same order as
+    // adding into red[] each sample, without a store-to-load round trip on the loop's dependency chain)
+    int rblk = a >> 4;
+    float racc = red != 0 ? red[rblk] : 0.f;
     for (int i = a; i < b; i++) {
         if (u == 0.0 && ones1 >= box && ones2 >= box && g[i] == 1.f) {
             // idle: every ring holds exact ones; the output stays 1 until the hold drops again
@@ -372,8 +376,12 @@ static void gain_curve_chunk(float* g, int n, int a, int b, float target, int bo
         }
         const float out = sum2 >= box ? 1.f : (float) (sum2 * inv);
         g[i] = out;
-        if (red != 0) red[i >> 4] += 1.f - out * out; // idle samples (gain 1) add nothing
+        if (red != 0) { // idle samples (gain 1) add nothing
+            if ((i >> 4) != rblk) { red[rblk] = racc; rblk = i >> 4; racc = red[rblk]; }
+            racc += 1.f - out * out;
+        }
     }
+    if (red != 0) red[rblk] = racc;
     v[0] = u; v[1] = sum1; v[2] = sum2; v[3] = ones1; v[4] = ones2; v[5] = pos; v[6] = since;
 }
 

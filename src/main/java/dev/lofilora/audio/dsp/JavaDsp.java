@@ -159,7 +159,8 @@ public final class JavaDsp implements DspKernels {
         if (extras != null) NativeKernels.checkExtras(extras, frames, tick, storeEnd);
         final float[] gain = extras != null ? extras.gain() : null;
         final float pre = extras != null ? extras.pre() : 1f;
-        final double[][] blockSums = new double[2][Math.max(1, tick / TP_BLOCK)]; // this tick's blocks, per channel
+        final double[][] blockSums = extras != null && extras.energy() != null
+                ? new double[2][tick / TP_BLOCK] : null; // this tick's block energies, per channel
         for (int k = 0; k < count; k++) {
             for (int seg = 0; seg < 2; seg++) {
                 int t = (seg == 0 ? t0 : t1) + k;

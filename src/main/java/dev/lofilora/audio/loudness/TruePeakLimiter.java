@@ -32,8 +32,11 @@ public final class TruePeakLimiter {
     /** Target this far under the ceiling so float rounding and 24-bit quantisation cannot cross it. */
     static final double MARGIN_DB = 0.02;
     static final int MAX_PASSES = 4;
-    /** {@link Prepared#aim}: secant steps on the prediction at most, and where it stops. */
-    private static final int AIM_STEPS = 4;
+    /**
+     * {@link Prepared#aim}: secant steps on the prediction at most (each a curve build: two predictions, and the
+     * step from them is taken unchecked, as the limiter's own measurement checks it), and where it stops.
+     */
+    private static final int AIM_STEPS = 1;
     private static final double AIM_TOLERANCE_LU = 0.005;
     /** Gain reduction counted in {@link Result#reducedSeconds()}. */
     private static final double REPORTED_REDUCTION_DB = 0.1;
@@ -155,7 +158,7 @@ public final class TruePeakLimiter {
          * {@code targetLufs}: without making any output. For a trial gain the curve is built and the output's
          * loudness predicted from the measurement's K-weighted energy of every 16-sample block, each reduced by the
          * curve's mean of 1 − gain² over it (the curve moves slowly against the K-filter, so K(x·c) ≈ c·K(x) there);
-         * a few secant steps on that prediction (each a curve build, no output) find the gain. Without the energies
+         * a secant step on two such predictions (each a curve build, no output) finds the gain. Without the energies
          * (not from {@link #prepare(Measurement, double, boolean)}, a tick that is not a whole number of blocks) or
          * when {@code gainDb} needs no limiting, {@code gainDb} itself. The caller checks the result on the real output
          * ({@link Result#outputIntegratedLufs}), so it needs to be close, not exact: it lands within a few hundredths
