@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 ConformanceCommand.class,
                 InspectModelCommand.class,
-                TrainCommand.class, ExportLoraCommand.class,
+                TrainCommand.class, ExportLoraCommand.class, PlanMemoryCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
