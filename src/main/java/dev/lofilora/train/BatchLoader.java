@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,7 +156,4 @@ public final class BatchLoader {
         p[2 * fromEnd + 1] = size - have;
         return torch.constant_pad_nd(t, p, new Scalar(0));
     }
-
-    /** The batch's items dtype-checked view: latents fp32 (as the cache), masks int64. */
-    static ScalarType latentType() { return ScalarType.Float; }
 }
