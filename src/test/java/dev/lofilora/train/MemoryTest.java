@@ -45,14 +45,18 @@ class MemoryTest {
         return o;
     }
 
-    private long measure(boolean checkpointing) throws Exception {
+    /** Starts the probe in its own JVM; {@link #result} waits for it. */
+    private Process start(boolean checkpointing) throws Exception {
         ObjectNode a = Json.MAPPER.createObjectNode();
         a.set("config", config());
         a.put("r", 16).put("batch", 1).put("frames", 4096).put("text", 32).put("lyrics", 32).put("precision", "fp32")
                 .put("checkpointing", checkpointing).put("steps", 1).put("warmup", 1);
+        return ChildJvm.start(tmp.resolve("probe-" + checkpointing + ".log"), MemoryProbe.class.getName(),
+                Map.of("MALLOC_MMAP_THRESHOLD_", "131072"), a.toString());
+    }
+
+    private long result(Process p, boolean checkpointing) throws Exception {
         Path log = tmp.resolve("probe-" + checkpointing + ".log");
-        Process p = ChildJvm.start(log, MemoryProbe.class.getName(), Map.of("MALLOC_MMAP_THRESHOLD_", "131072"),
-                a.toString());
         assertTrue(p.waitFor(8, TimeUnit.MINUTES), "probe finished");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
@@ -69,8 +73,9 @@ class MemoryTest {
 
     @Test
     void checkpointingCutsThePeakAndThePlannerIsWithinTenPercent() throws Exception {
-        long plain = measure(false);
-        long ckpt = measure(true);
+        Process plainRun = start(false), ckptRun = start(true); // independent processes: run side by side
+        long plain = result(plainRun, false);
+        long ckpt = result(ckptRun, true);
         long plannedPlain = planned(false), plannedCkpt = planned(true);
         double ratio = (double) plain / ckpt;
         System.out.printf("peak over post-load baseline: plain %.0f MB (planned %.0f), checkpointing %.0f MB (planned %.0f);"
