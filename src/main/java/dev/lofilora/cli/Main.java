@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 ConvertCheckpointCommand.class,
                 SourcesCommand.class,
-                TrainCommand.class, ExportLoraCommand.class,
+                TrainCommand.class, ExportLoraCommand.class, PlanMemoryCommand.class,
         })
 public final class Main implements Runnable {
     static final String VERSION = "lofi-lora 0.1.0";
