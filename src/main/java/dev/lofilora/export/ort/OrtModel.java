@@ -70,7 +70,7 @@ public final class OrtModel implements AutoCloseable {
 
     private static synchronized Env env() {
         if (env == null) {
-            env = new Env(onnxruntime.ORT_LOGGING_LEVEL_ERROR, "lofi-lora");
+            env = new Env(onnxruntime.ORT_LOGGING_LEVEL_FATAL, "lofi-lora"); // failures surface as exceptions
             env.retainReference(); // one environment for the process, outside any caller's PointerScope
         }
         return env;
