@@ -169,8 +169,9 @@ public final class MergeJob {
                                           double scale, Path tOut, Counts counts, ProgressListener listener)
             throws IOException {
         List<String> written = new ArrayList<>();
-        List<SafetensorsFile> files = source instanceof ShardedSafetensors sharded ? sharded.shards()
-                : List.of((SafetensorsFile) source);
+        List<SafetensorsFile> files = new ArrayList<>(source instanceof ShardedSafetensors sharded ? sharded.shards()
+                : List.of((SafetensorsFile) source));
+        files.sort(java.util.Comparator.comparing(f -> f.path().getFileName().toString()));
         if (source instanceof ShardedSafetensors) {
             Files.copy(weights, tOut.resolve(weights.getFileName()));       // the index, unchanged
             counts.copied++;
