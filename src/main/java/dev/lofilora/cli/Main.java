@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 ConvertCheckpointCommand.class,
                 SourcesCommand.class,
-                TrainCommand.class, ExportLoraCommand.class,
+                TrainCommand.class, ExportLoraCommand.class, PlanMemoryCommand.class,
                 MergeCommand.class, ExportOnnxCommand.class,
         })
 public final class Main implements Runnable {

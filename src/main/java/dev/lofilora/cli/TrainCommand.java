@@ -1,5 +1,6 @@
 package dev.lofilora.cli;
 
+import dev.lofilora.common.Interruption;
 import dev.lofilora.common.Json;
 import dev.lofilora.train.TrainConfig;
 import dev.lofilora.train.TrainJob;
@@ -102,16 +103,16 @@ public final class TrainCommand implements Callable<Integer> {
         TrainJob job = new TrainJob(config, TrainPlugins.DEFAULT.withMessages(m -> { err.println(m); err.flush(); }));
         CountDownLatch printed = new CountDownLatch(1);
         // Ctrl-C (SIGINT) and SIGTERM: stop after the current step, write a checkpoint, print, then let the JVM exit.
-        Thread hook = new Thread(() -> {
+        // Registered with Interruption so it completes before the launcher's cleanup refuses new temporary files.
+        Runnable stop = () -> {
             job.requestStop();
             try {
                 printed.await(30, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "lofi-train-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        };
+        try (Interruption.Note stopFirst = Interruption.finishFirst(stop)) {
             TrainResult r = job.run(ConsoleProgress.create(common));
             PrintWriter o = spec.commandLine().getOut();
             if (common.json) o.println(Json.toString(toJson(r)));
@@ -120,11 +121,6 @@ public final class TrainCommand implements Callable<Integer> {
             return r.failure() != null ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
         } finally {
             printed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting (Ctrl-C): the hook is running and returns now
-            }
         }
     }
 

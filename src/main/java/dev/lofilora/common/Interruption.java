@@ -27,6 +27,7 @@ public final class Interruption {
     private static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
     private static final Set<Path> DIRS = ConcurrentHashMap.newKeySet();
     private static final Map<Object, Supplier<String>> NOTES = new LinkedHashMap<>();
+    private static final Map<Object, Runnable> FINISHERS = new LinkedHashMap<>();
     private static volatile boolean stopping;
     private static volatile boolean finished;
     private static Thread hook;
@@ -43,6 +44,8 @@ public final class Interruption {
     public static synchronized void install(PrintStream err) {
         if (hook != null) return;
         hook = new Thread(() -> {
+            if (finished) return;
+            runFinishers();
             if (finished) return;
             stopping = true;
             err.println("interrupted: " + cleanUp());
@@ -67,6 +70,39 @@ public final class Interruption {
                 NOTES.remove(key);
             }
         };
+    }
+
+    /**
+     * Registers work that must complete before the cleanup starts (e.g. the trainer stops after its current step and
+     * writes a checkpoint): the hook runs every registered finisher, in registration order, while new temporary files
+     * are still allowed, and only then deletes what is left. A finisher blocks until its work is done. JVM shutdown
+     * hooks run concurrently, so a command must register here rather than add a hook of its own. Close the note when
+     * the command ends.
+     */
+    public static Note finishFirst(Runnable finisher) {
+        Object key = new Object();
+        synchronized (FINISHERS) {
+            FINISHERS.put(key, finisher);
+        }
+        return () -> {
+            synchronized (FINISHERS) {
+                FINISHERS.remove(key);
+            }
+        };
+    }
+
+    private static void runFinishers() {
+        List<Runnable> todo;
+        synchronized (FINISHERS) {
+            todo = new ArrayList<>(FINISHERS.values());
+        }
+        for (Runnable r : todo) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // a finisher must never stop the cleanup
+            }
+        }
     }
 
     static void track(Path tmp) throws IOException {

@@ -2,7 +2,6 @@ package dev.lofilora.lora;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lofilora.common.AtomicFiles;
 import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.tensor.SafetensorsException;
@@ -121,7 +120,7 @@ public final class AdapterFiles {
 
     private static Map<String, JsonNode> toMap(ObjectNode o) {
         Map<String, JsonNode> m = new LinkedHashMap<>();
-        o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+        o.properties().forEach(e -> m.put(e.getKey(), e.getValue()));
         return m;
     }
 
@@ -253,14 +252,5 @@ public final class AdapterFiles {
 
     private static String shape(Tensor t) {
         return java.util.Arrays.toString(t.sizes().vec().get());
-    }
-
-    /** Writes a string file atomically (small helper for callers writing beside adapters). */
-    static void writeString(Path file, String text) {
-        try {
-            AtomicFiles.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

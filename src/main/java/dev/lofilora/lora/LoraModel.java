@@ -117,10 +117,18 @@ public final class LoraModel implements AutoCloseable {
      * then placed beside each base layer in {@code dtype}.
      */
     public void initialize(long seed, ScalarType dtype) {
+        initialize(seed, dtype, null);
+    }
+
+    /**
+     * {@link #initialize(long, ScalarType)} with the adapter placed on {@code device} instead of beside each base layer
+     * (null: beside it) — e.g. an adapter on the CPU for a base model that stays on meta (planning, benchmarks).
+     */
+    public void initialize(long seed, ScalarType dtype, Device on) {
         Generator gen = torch.make_generator_cpu(seed);
         try (NoGradGuard g = new NoGradGuard()) {
             for (LoraLinear a : layers.values()) {
-                Device device = a.base().weight.value().device();
+                Device device = on != null ? on : a.base().weight.value().device();
                 try (Tensor wa = torch.empty(a.lora_A.weight.shape());
                      Tensor wb = torch.empty(a.lora_B.weight.shape())) {
                     kaimingUniform(wa, gen);   // nn.Linear(in, r) constructor

@@ -45,6 +45,10 @@ public final class AdamW implements AutoCloseable {
     private final Tensor[] expAvg;
     private final Tensor[] expAvgSq;
     private final long[] steps;
+    // The parameter and moment lists of the foreach path, rebuilt only when the active set or a slot's tensor changes.
+    private List<Integer> cachedActive;
+    private Tensor[] cachedTensors;
+    private IValue cachedParams, cachedMoments1, cachedMoments2;
 
     /** @param params trainable parameters by name (the names key the saved state) */
     public AdamW(Map<String, Parameter> params, Options options, boolean foreach) {
@@ -84,9 +88,20 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    private static Tensor kept(Tensor t) {
+    private static <T extends org.bytedeco.javacpp.Pointer> T kept(T t) {
         t.retainReference(); // optimiser state outlives the step's PointerScope
         return t;
+    }
+
+    private boolean sameTensors(List<Integer> active) {
+        for (int k = 0; k < active.size(); k++) if (params.get(active.get(k)).value() != cachedTensors[k]) return false;
+        return true;
+    }
+
+    private void releaseLists() {
+        for (IValue l : new IValue[] {cachedParams, cachedMoments1, cachedMoments2}) if (l != null) l.close();
+        cachedParams = cachedMoments1 = cachedMoments2 = null;
+        cachedActive = null;
     }
 
     private void stepOne(int i, double lr) {
@@ -106,15 +121,25 @@ public final class AdamW implements AutoCloseable {
 
     private void stepForeach(List<Integer> active, double lr) {
         Options o = options;
-        List<Tensor> ps = new ArrayList<>(), gs = new ArrayList<>(), ms = new ArrayList<>(), vs = new ArrayList<>();
-        for (int i : active) {
-            Tensor p = params.get(i).value();
-            ps.add(p);
-            gs.add(p.grad());
-            ms.add(expAvg[i]);
-            vs.add(expAvgSq[i]);
+        if (!active.equals(cachedActive) || !sameTensors(active)) {
+            List<Tensor> ps = new ArrayList<>(), ms = new ArrayList<>(), vs = new ArrayList<>();
+            cachedTensors = new Tensor[active.size()];
+            for (int k = 0; k < active.size(); k++) {
+                int i = active.get(k);
+                cachedTensors[k] = params.get(i).value();
+                ps.add(cachedTensors[k]);
+                ms.add(expAvg[i]);
+                vs.add(expAvgSq[i]);
+            }
+            releaseLists();
+            cachedParams = kept(Foreach.list(ps));
+            cachedMoments1 = kept(Foreach.list(ms));
+            cachedMoments2 = kept(Foreach.list(vs));
+            cachedActive = List.copyOf(active);
         }
-        IValue p = Foreach.list(ps), g = Foreach.list(gs), m = Foreach.list(ms), v = Foreach.list(vs);
+        List<Tensor> gs = new ArrayList<>();
+        for (int i : active) gs.add(params.get(i).value().grad());
+        IValue p = cachedParams, g = Foreach.list(gs), m = cachedMoments1, v = cachedMoments2;
         long t = steps[active.get(0)];
         Foreach.mul(p, 1 - lr * o.weightDecay);
         Foreach.lerp(m, g, 1 - o.beta1);
@@ -162,6 +187,7 @@ public final class AdamW implements AutoCloseable {
                 if (expAvg[i] == null) {
                     expAvg[i] = kept(torch.zeros_like(p));
                     expAvgSq[i] = kept(torch.zeros_like(p));
+                    releaseLists();
                 }
                 expAvg[i].copy_(m);
                 expAvgSq[i].copy_(v);
@@ -174,6 +200,7 @@ public final class AdamW implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseLists();
         for (int i = 0; i < expAvg.length; i++) {
             if (expAvg[i] != null) { expAvg[i].close(); expAvgSq[i].close(); }
             expAvg[i] = expAvgSq[i] = null;

@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +18,8 @@ import java.util.SplittableRandom;
 /**
  * Streams training batches from the per-track caches in a seeded order (DESIGN §5). Each epoch is a shuffle of all
  * tracks that depends only on (seed, epoch); with batches larger than one the shuffled tracks are grouped by length
- * bucket ({@code bucket_frames}) and cut into batches, whose order is shuffled again, and every item of a batch is
+ * bucket ({@code bucket_frames}) and cut into batches within their bucket (the few left over per bucket are batched
+ * together in length order), the batch order is shuffled again, and every item of a batch is
  * cropped to the batch's shortest latent (a seeded offset) — equal-length crops, never padded latents, because padded
  * frames change valid ones (GroupNorm over time, the depthwise conv). Text and lyrics are padded and masked. One
  * prompt variant per item per step, seeded. REPA targets are cropped in proportion to the latent crop.
@@ -68,17 +68,24 @@ public final class BatchLoader {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         shuffle(order, r);
-        List<Integer> sorted = new ArrayList<>(List.of(order));
-        if (batchSize > 1) {
-            sorted.sort(Comparator.comparingLong(i -> index.entries().get(i).frames() / bucketFrames)); // stable
-        }
         List<int[]> batches = new ArrayList<>();
-        for (int i = 0; i < n; i += batchSize) {
-            int[] b = new int[Math.min(batchSize, n - i)];
-            for (int k = 0; k < b.length; k++) b[k] = sorted.get(i + k);
-            batches.add(b);
-        }
-        if (batchSize > 1) {
+        if (batchSize == 1) {
+            for (int i : order) batches.add(new int[] {i});
+        } else {
+            // Full batches inside each length bucket; the few left over per bucket are batched together in length
+            // order (adjacent buckets), then every batch is cropped to its shortest track.
+            java.util.TreeMap<Long, List<Integer>> buckets = new java.util.TreeMap<>();
+            for (int i : order) buckets.computeIfAbsent(index.entries().get(i).frames() / bucketFrames,
+                    k -> new ArrayList<>()).add(i);
+            List<Integer> leftover = new ArrayList<>();
+            for (List<Integer> bucket : buckets.values()) {
+                int full = bucket.size() / batchSize * batchSize;
+                for (int i = 0; i < full; i += batchSize) batches.add(toArray(bucket.subList(i, i + batchSize)));
+                leftover.addAll(bucket.subList(full, bucket.size()));
+            }
+            for (int i = 0; i < leftover.size(); i += batchSize) {
+                batches.add(toArray(leftover.subList(i, Math.min(i + batchSize, leftover.size()))));
+            }
             int[][] arr = batches.toArray(new int[0][]);
             shuffle(arr, r);
             batches = List.of(arr);
@@ -86,6 +93,10 @@ public final class BatchLoader {
         planEpoch = epoch;
         plan = batches;
         return plan;
+    }
+
+    private static int[] toArray(List<Integer> items) {
+        return items.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static <T> void shuffle(T[] a, SplittableRandom r) {
@@ -157,7 +168,4 @@ public final class BatchLoader {
         p[2 * fromEnd + 1] = size - have;
         return torch.constant_pad_nd(t, p, new Scalar(0));
     }
-
-    /** The batch's items dtype-checked view: latents fp32 (as the cache), masks int64. */
-    static ScalarType latentType() { return ScalarType.Float; }
 }

@@ -151,7 +151,7 @@ public final class CheckpointStore {
             String steps = file.metadata().get("lofi.adamw_steps");
             if (steps == null) throw new LofiException(f, "has no lofi.adamw_steps metadata", "resume from another checkpoint");
             Map<String, Long> counts = new LinkedHashMap<>();
-            Json.MAPPER.readTree(steps).fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+            Json.MAPPER.readTree(steps).properties().forEach(e -> counts.put(e.getKey(), e.getValue().asLong()));
             return new AdamW.State(tensors, counts);
         } catch (SafetensorsException | IOException e) {
             throw new LofiException(f, "is not readable: " + e.getMessage(), "resume from another checkpoint", e);

@@ -8,7 +8,6 @@ import org.bytedeco.pytorch.OperatorHandle;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorType;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Type;
 
 import java.util.List;
@@ -22,14 +21,12 @@ import java.util.List;
 final class Foreach {
     private static final Dispatcher DISPATCHER = Dispatcher.singleton();
     private static final OperatorHandle MUL = op("aten::_foreach_mul_", "Scalar");
-    private static final OperatorHandle MUL_TENSOR = op("aten::_foreach_mul_", "Tensor");
     private static final OperatorHandle LERP = op("aten::_foreach_lerp_", "Scalar");
     private static final OperatorHandle ADDCMUL = op("aten::_foreach_addcmul_", "Scalar");
     private static final OperatorHandle ADDCDIV = op("aten::_foreach_addcdiv_", "Scalar");
     private static final OperatorHandle SQRT = op("aten::_foreach_sqrt", "");
     private static final OperatorHandle DIV = op("aten::_foreach_div_", "Scalar");
     private static final OperatorHandle ADD = op("aten::_foreach_add_", "Scalar");
-    private static final OperatorHandle NORM = op("aten::_foreach_norm", "Scalar");
 
     private Foreach() {}
 
@@ -53,8 +50,6 @@ final class Foreach {
 
     static void mul(IValue self, double s) { MUL.callBoxed(new IValueVector(self, new IValue(new Scalar(s)))); }
 
-    static void mul(IValue self, Tensor s) { MUL_TENSOR.callBoxed(new IValueVector(self, new IValue(s))); }
-
     static void lerp(IValue self, IValue end, double w) {
         LERP.callBoxed(new IValueVector(self, end, new IValue(new Scalar(w))));
     }
@@ -76,10 +71,4 @@ final class Foreach {
     static void div(IValue self, double s) { DIV.callBoxed(new IValueVector(self, new IValue(new Scalar(s)))); }
 
     static void add(IValue self, double s) { ADD.callBoxed(new IValueVector(self, new IValue(new Scalar(s)))); }
-
-    static TensorVector norm(IValue self, double ord) {
-        IValueVector stack = new IValueVector(self, new IValue(new Scalar(ord)), new IValue());
-        NORM.callBoxed(stack);
-        return stack.get(0).toTensorVector();
-    }
 }

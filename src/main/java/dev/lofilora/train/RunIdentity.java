@@ -69,7 +69,7 @@ final class RunIdentity {
         if (n.isNumber()) return n.decimalValue().stripTrailingZeros().toPlainString();
         if (!n.isObject()) return n.toString();
         TreeMap<String, String> sorted = new TreeMap<>();
-        n.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+        n.properties().forEach(e -> sorted.put(e.getKey(), canonical(e.getValue())));
         StringBuilder sb = new StringBuilder("{");
         sorted.forEach((k, v) -> sb.append('"').append(k).append("\":").append(v).append(','));
         return sb.append('}').toString();

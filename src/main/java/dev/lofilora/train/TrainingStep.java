@@ -48,15 +48,24 @@ public final class TrainingStep {
      * @param batch     the inputs
      * @param noise     noise, σ and t for the batch
      * @param lossScale the factor applied before backward (1/accumulation steps, as Lightning does)
-     * @param backward  false for a forward-only evaluation (no graph is kept)
+     * @param backward  false for a forward-only evaluation (nothing is backpropagated; run it under a
+     *                  {@code NoGradGuard} to build no graph either)
      */
     public Result run(TrainBatch batch, SampledNoise noise, double lossScale, boolean backward) {
+        return run(batch, noise, lossScale, backward, Capture.NONE);
+    }
+
+    /**
+     * {@link #run(TrainBatch, SampledNoise, double, boolean)} recording the model's intermediates into
+     * {@code capture} (an active capture also keeps every temporary alive until the caller's scope closes).
+     */
+    public Result run(TrainBatch batch, SampledNoise noise, double lossScale, boolean backward, Capture capture) {
         Tensor x0 = batch.latents();
         Tensor noisy = objective.noisyInput(x0, noise.noise(), noise.sigmas());               // [B, C, H, T] fp32
         Map<String, List<Tensor>> ssl = batch.hasSsl(model.config.sslNames())
                 ? batch.ssl() : Map.of();
         ACEStepTransformer2DModel.Encoded encoded = model.encode(batch.textStates(), batch.textMask(),
-                batch.speaker(), batch.lyricIds(), batch.lyricMask(), Capture.NONE);
+                batch.speaker(), batch.lyricIds(), batch.lyricMask(), capture);
         Tensor conditions = encoded.hiddenStates();                                           // [B, S, D]
         Tensor leaf = conditions.detach();
         boolean conditionsTrain = backward && conditions.requires_grad();
@@ -64,7 +73,7 @@ public final class TrainingStep {
         BlockRunner runner = checkpointing && backward ? new CheckpointedBlocks(model.device()) : BlockRunner.PLAIN;
         ACEStepTransformer2DModel.Output out = model.decode(noisy, batch.attentionMask(),
                 new ACEStepTransformer2DModel.Encoded(leaf, encoded.mask()), noise.timesteps(), !ssl.isEmpty(),
-                x0.size(-1), Capture.NONE, runner);
+                x0.size(-1), capture, runner);
         LossTerms losses = objective.losses(out, noisy, x0, noise.sigmas(), batch.attentionMask(), ssl);
         if (backward) {
             Tensor scaled = lossScale == 1.0 ? losses.total() : losses.total().mul(new Scalar(lossScale));

@@ -10,6 +10,11 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static Process start(Path log, String... args) throws IOException {
+        return start(log, "dev.lofilora.cli.Main", java.util.Map.of(), args);
+    }
+
+    /** Runs {@code mainClass} with extra environment variables. */
+    static Process start(Path log, String mainClass, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
@@ -18,8 +23,10 @@ final class ChildJvm {
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.lofilora.cli.Main");
+        cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 }

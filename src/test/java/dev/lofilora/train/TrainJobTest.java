@@ -65,6 +65,41 @@ class TrainJobTest {
     }
 
     @Test
+    void repaRunsWhenTheCachesHoldSslFeaturesAndAccumulationConsumesSeveralBatchesPerStep() throws Exception {
+        Path data = tmp.resolve("cache");
+        CacheFixtures.write(data, TrainFixtures.tiny().transformerConfig(), 2, true, 20, 24, 22);
+        Path out = tmp.resolve("run");
+        TrainResult r = new TrainJob(tinyRun(data, out).with("max_steps", 2).with("grad_accumulation", 2))
+                .run(ProgressListener.NONE);
+        assertTrue(r.repa(), "every cache holds ssl.mert and ssl.mhubert");
+        JsonNode m = Json.MAPPER.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(1));
+        assertTrue(m.has("repa.mert") && m.has("repa.m-hubert"), m.toString());
+        assertTrue(m.get("loss").asDouble() > m.get("denoising").asDouble(), "total = denoising + REPA");
+        TrainingState st = CheckpointStore.readState(r.latestCheckpoint());
+        assertEquals(new DataPosition(1, 1), st.position(), "2 steps × 2 micro-batches over 3 tracks per epoch");
+        assertFalse(Files.readString(out.resolve("train.log")).contains("REPA loss off"));
+    }
+
+    @Test
+    void bf16BaseKeepsTheAdapterGradientsAndOptimiserInFp32() throws Exception {
+        Path data = tmp.resolve("cache");
+        CacheFixtures.write(data, TrainFixtures.tiny().transformerConfig(), 3, false, 18);
+        TrainResult fp32 = new TrainJob(tinyRun(data, tmp.resolve("fp32")).with("max_steps", 1)).run(ProgressListener.NONE);
+        TrainResult bf16 = new TrainJob(tinyRun(data, tmp.resolve("bf16")).with("max_steps", 1).with("precision", "bf16"))
+                .run(ProgressListener.NONE);
+        // Same seed, same data: the first loss differs only by the bf16 rounding of the base weights and activations.
+        assertEquals(fp32.firstLoss(), bf16.firstLoss(), 0.03 * fp32.firstLoss());
+        assertNotEquals(fp32.firstLoss(), bf16.firstLoss(), "the base really ran in bf16");
+        try (dev.lofilora.tensor.SafetensorsFile a = dev.lofilora.tensor.SafetensorsFile.open(
+                bf16.latestCheckpoint().resolve("adapter_model.safetensors"));
+             dev.lofilora.tensor.SafetensorsFile o = dev.lofilora.tensor.SafetensorsFile.open(
+                     bf16.latestCheckpoint().resolve("optimizer.safetensors"))) {
+            for (String n : a.names()) assertEquals("F32", a.info(n).dtype().safetensorsName(), n);
+            for (String n : o.names()) assertEquals("F32", o.info(n).dtype().safetensorsName(), n);
+        }
+    }
+
+    @Test
     void aSecondRunInTheSameFolderNeedsResume() {
         Path data = tmp.resolve("cache");
         CacheFixtures.write(data, TrainFixtures.tiny().transformerConfig(), 1, false, 20);

@@ -46,18 +46,24 @@ public final class LinearTransformerBlock extends Module {
         Tensor shiftMsa = mod.get(0), scaleMsa = mod.get(1), gateMsa = mod.get(2);
         Tensor shiftMlp = mod.get(3), scaleMlp = mod.get(4), gateMlp = mod.get(5);
 
-        Tensor n = RmsNorms.diffusers(h, NORM_EPS).mul(scaleMsa.add(Ops.s(1))).add(shiftMsa);
-        Tensor a = attn.forward(n, mask, rope[0], rope[1]);
+        // Each part runs in its own scope, so its temporaries (those autograd does not keep) are freed as it returns,
+        // not when the block does: in training that bounds the transient memory to one part's temporaries. An active
+        // capture keeps everything (as decode does), which is also how benchmarks count the ops of a step.
+        boolean scoped = !capture.active();
+        Tensor h0 = h;
+        Tensor a = Ops.scoped(scoped, () -> attn.forward(
+                RmsNorms.diffusers(h0, NORM_EPS).mul(scaleMsa.add(Ops.s(1))).add(shiftMsa), mask, rope[0], rope[1]));
         capture.put("attn", a);
-        h = gateMsa.mul(a).add(h);
+        Tensor h1 = gateMsa.mul(a).add(h);
 
-        Tensor c = cross_attn.forward(h, mask, enc, encMask, rope[0], rope[1], encRope[0], encRope[1]);
+        Tensor c = Ops.scoped(scoped, () -> cross_attn.forward(h1, mask, enc, encMask, rope[0], rope[1], encRope[0],
+                encRope[1]));
         capture.put("cross_attn", c);
-        h = c.add(h);
+        Tensor h2 = c.add(h1);
 
-        n = RmsNorms.diffusers(h, NORM_EPS).mul(scaleMlp.add(Ops.s(1))).add(shiftMlp);
-        Tensor f = ff.forward(n);
+        Tensor f = Ops.scoped(scoped, () -> ff.forward(
+                RmsNorms.diffusers(h2, NORM_EPS).mul(scaleMlp.add(Ops.s(1))).add(shiftMlp)));
         capture.put("ff", f);
-        return h.add(gateMlp.mul(f));
+        return h2.add(gateMlp.mul(f));
     }
 }
