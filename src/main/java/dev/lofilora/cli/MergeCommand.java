@@ -25,7 +25,7 @@ public final class MergeCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--lora", required = true, paramLabel = "<file|dir>",
-            description = "The adapter: a training checkpoint folder (PEFT), adapter_model.safetensors, pytorch_lora_weights.safetensors (ACE-Step) or a lofi export.")
+            description = "The adapter: a lofi train run folder (its newest checkpoint), a checkpoint folder (PEFT), adapter_model.safetensors, a lofi export-lora file or pytorch_lora_weights.safetensors (ACE-Step).")
     Path lora;
 
     @Option(names = "--scale", paramLabel = "<s>", defaultValue = "1.0",

@@ -50,15 +50,7 @@ class MergeJobTest {
 
     /** The tiny preset as an ACE-Step folder (transformer fp32 + the frozen components). */
     private Path tinyFolder() throws Exception {
-        Path ckpt = TinyCheckpoint.write(tmp.resolve("base"));
-        Path t = Files.createDirectories(ckpt.resolve(MergeJob.TRANSFORMER_DIR));
-        try (ACEStepTransformer2DModel m = tiny()) {
-            Map<String, Tensor> state = new LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : m.stateDict().entrySet()) state.put(e.getKey(), e.getValue().value());
-            SafetensorsWriter.write(t.resolve("diffusion_pytorch_model.safetensors"), state, Map.of("format", "pt"));
-            Files.writeString(t.resolve("config.json"), Json.toString(m.config.toJson()));
-        }
-        return ckpt;
+        return TinyAceStepFolder.write(tmp.resolve("base"));
     }
 
     /** A PEFT checkpoint of a LoRA with non-zero B, as after training. */
