@@ -55,7 +55,8 @@ import java.util.function.Supplier;
 /**
  * Per-part CPU latency of the exported graphs in ONNX Runtime at every tier against the libtorch module (the anchor,
  * {@code engine = libtorch}) for the mid-size config of {@link ExportFixtures} (the transformer of
- * {@link TransformerForwardBenchmark}), one intra-op thread on both sides, batch 1:
+ * {@link TransformerForwardBenchmark}), one thread on both sides (ATen and OpenBLAS; ONNX Runtime intra- and inter-op),
+ * batch 1:
  * <ul>
  *   <li>text_encoder: UMT5 (width 384, 4 layers) on 32 tokens;</li>
  *   <li>transformer_encode: 32 text + 64 lyric tokens;</li>
@@ -88,10 +89,11 @@ public class OnnxBenchmark {
         OrtModel onnx;
         long bytes;
         Path dir;
+        dev.lofilora.tensor.Threads threads;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            torch.set_num_threads(1);
+            threads = dev.lofilora.tensor.Threads.limit(1);   // ATen and OpenBLAS's own pool: one thread each
             Generator g = torch.createCPUGenerator(7);
             TensorOptions f32 = new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Float));
             TensorOptions i64 = new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Long));
@@ -198,6 +200,7 @@ public class OnnxBenchmark {
                 }
             }
             owner.close();
+            threads.close();
         }
     }
 
