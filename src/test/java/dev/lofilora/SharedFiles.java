@@ -33,7 +33,7 @@ public final class SharedFiles {
         if (Files.exists(p)) return p;
         if (required()) {
             fail(p + " is absent, and -D" + REQUIRE_PROPERTY + "=true (CI) makes that a failure: put ../shared beside "
-                    + "the checkout, or point -Dlofi.sharedDir at it");
+                    + "the checkout, or point -Dlofi.sharedDir (Maven) at it");
         }
         assumeTrue(false, () -> "skipped: " + p + " is absent (../shared is provided beside the checkout in CI)");
         return p;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi demo}: the pipeline on synthesised lofi clips (the embedded default). */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess (--model tiny) on them and ends with a short clip from generate --model tiny. Re-running with the same settings resumes; a folder holding a demo made with other settings is refused before anything is changed (or started over with --clean).",
+                "Runs the pipeline on the embedded default: synthesises lofi clips of several style presets (own work), writes their sources.json, then runs process -> prompts -> dataset -> preprocess -> train (--model tiny, a short run) on them and ends with a short clip from generate --model tiny with the adapter it trained. Re-running with the same settings resumes; a folder holding a demo made with other settings is refused before anything is changed (or started over with --clean).",
                 "",
                 "Exit codes: 0 every stage succeeded; 1 some clip failed a stage; 2 usage/config error (also: --out holds a demo made with other settings); 130 interrupted."
         })
@@ -64,7 +65,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoResult r = new Demo(config).run(ConsoleProgress.create(common));
         if (common.json) System.out.println(Json.toString(r));
         else print(r, System.out);
-        return r.process().allAccepted() && r.preprocess().allCached() && r.generate().allDone() ? ExitCodes.OK
+        return r.process().allAccepted() && r.preprocess().allCached() && r.train().completed()
+                && r.generate().allDone() ? ExitCodes.OK
                 : ExitCodes.ITEMS_FAILED;
     }
 
@@ -101,7 +103,13 @@ final class DemoCommand implements Callable<Integer> {
         o.println("== 5. preprocess (--model tiny)");
         PreprocessCommand.print(r.preprocess(), o);
         o.println();
-        o.println("== 6. generate (--model tiny; seeded random weights: the chain works end to end, it is not music)");
+        o.println("== 6. train (--model tiny, " + r.train().maxSteps() + " steps)");
+        PrintWriter w = new PrintWriter(o, true);
+        TrainCommand.render(r.train(), w);
+        w.flush();
+        o.println();
+        o.println("== 7. generate (--model tiny --lora " + r.train().latestCheckpoint()
+                + "; seeded random weights: the chain works end to end, it is not music)");
         GenerateCommand.print(r.generate(), o);
     }
 }

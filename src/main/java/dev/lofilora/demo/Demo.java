@@ -36,6 +36,9 @@ import dev.lofilora.model.tiny.TinyPreset;
 import dev.lofilora.preprocess.PreprocessConfig;
 import dev.lofilora.preprocess.PreprocessJob;
 import dev.lofilora.preprocess.PreprocessResult;
+import dev.lofilora.train.TrainConfig;
+import dev.lofilora.train.TrainJob;
+import dev.lofilora.train.TrainResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,14 +51,16 @@ import java.util.SplittableRandom;
 /**
  * {@code lofi demo}: the pipeline on the embedded default. Synthesises lofi clips of several style presets (own
  * work, so licensed for training), writes their sources.json, then runs {@code process}, {@code prompts},
- * {@code dataset} and {@code preprocess --model tiny} on them exactly as a user's tracks would go, and ends with a
- * short clip from {@code generate --model tiny}. Deterministic for a seed; re-running resumes (the
+ * {@code dataset}, {@code preprocess --model tiny} and a short {@code train --model tiny} on them exactly as a user's
+ * tracks would go, and ends with a short clip from {@code generate --model tiny} with the adapter it trained. Deterministic for a seed; re-running resumes (the
  * clips are only rendered when missing, {@code process} skips unchanged files).
  */
 public final class Demo {
     /** The generated clip's length and step count (short: the demo runs on a CPU in minutes). */
     static final double GENERATED_SECONDS = 2.0;
     static final int GENERATED_STEPS = 8;
+    /** Optimiser steps of the demo's training run (a checkpoint at half and at the end). */
+    static final int TRAIN_STEPS = 20;
 
     private final DemoConfig config;
 
@@ -81,17 +86,28 @@ public final class Demo {
         PreprocessResult preprocessed = new PreprocessJob(new PreprocessConfig(config.finalDir(), config.cacheDir(),
                 config.metadataDir(), TinyPreset.NAME, null, "auto", null, false, config.config())).run(progress);
 
-        // lofi generate --model tiny on the first track's prompt: the whole text → audio chain on the toy model (its
-        // weights are seeded noise, so the clip shows the chain working, not music)
+        // lofi train --model tiny on those caches: a short run (the loss falls little in so few steps; it shows the
+        // chain — rsLoRA on the tiny transformer, checkpoints, run folder — not a useful adapter). A second demo run
+        // resumes the finished run, which then has nothing left to do.
+        TrainConfig trainConfig = TrainConfig.of(TinyPreset.NAME, config.cacheDir(), config.runDir(), config.config())
+                .with("max_steps", TRAIN_STEPS).with("checkpoint_every", TRAIN_STEPS / 2).with("seed", config.seed())
+                .with("precision", "fp32") // bf16 matmuls on a CPU without bf16 units are ~10x slower
+                .withResume(Files.exists(config.runDir().resolve("run.json")));
+        TrainResult trained = new TrainJob(trainConfig).run(progress);
+
+        // lofi generate --model tiny --lora <the checkpoint it trained> on the first track's prompt: the whole
+        // text → audio chain on the toy model (its weights are seeded noise, so the clip shows the chain, not music)
         String prompt = new java.util.TreeMap<>(prompts.prompts()).values().stream().findFirst().orElse("lofi hip hop");
         GenerateResult generated = new GenerateJob(new GenerateConfig(TinyPreset.NAME,
                 List.of(new GenerationItem("demo_generated", prompt, "[instrumental]", GENERATED_SECONDS, config.seed())),
                 new SamplingSettings(SchedulerType.EULER, GENERATED_STEPS, List.of(), 10.0,
                         GuidanceSettings.aceStepDefaults()), ErgSwitches.ALL,
-                new Text2MusicPipeline.Options("auto", false, null, null, 1.0, InferenceLora.ScaleMode.TRAINING,
+                new Text2MusicPipeline.Options("auto", false, null, trained.latestCheckpoint(), 1.0,
+                        InferenceLora.ScaleMode.TRAINING,
                         config.config()), config.generatedDir(), GenerateConfig.Format.WAV, false, false)).run(progress);
 
-        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset, preprocessed, generated);
+        return new DemoResult(config.workDir().toString(), clips, processed, prompts, dataset, preprocessed, trained,
+                generated);
     }
 
     /** Renders the clips (skipping those already on disk) and writes raw/own/*.wav and metadata/sources.json. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * What {@code lofi demo} does: {@code styles × clipsPerStyle} synthesised clips of {@code seconds} each, written
- * under {@code workDir} (raw/, metadata/, processed/, final/, validation/, cache/, generated/), then the pipeline stages that exist.
+ * under {@code workDir} (raw/, metadata/, processed/, final/, validation/, cache/, runs/demo/, generated/), then the pipeline stages that exist.
  *
  * @param unlabelled how many clips get no "style" in sources.json, so {@code prompts} has to guess theirs
  *                   from tempo/key analysis
@@ -39,4 +39,5 @@ public record DemoConfig(Path workDir, int styles, int clipsPerStyle, double sec
     /** What the demo records about its settings, to recognise a folder made with other ones. */
     public Path settingsFile() { return workDir.resolve("demo.json"); }
     public Path generatedDir() { return workDir.resolve("generated"); }
+    public Path runDir() { return workDir.resolve("runs").resolve("demo"); }
 }

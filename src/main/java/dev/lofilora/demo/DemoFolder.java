@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 final class DemoFolder {
     static final String ARTIST = "lofi-lora demo synthesiser";
-    private static final List<String> SUBFOLDERS = List.of("raw", "metadata", "processed", "final", "validation");
+    private static final List<String> SUBFOLDERS = List.of("raw", "metadata", "processed", "final", "validation", "cache",
+            "runs", "generated");
 
     record Settings(long seed, int styles, int clipsPerStyle, double seconds, int unlabelled) {
         String describe() {
@@ -53,8 +54,8 @@ final class DemoFolder {
             if (!config.clean()) {
                 throw new LofiException(config.workDir(), "holds " + what + "; this run (" + want.describe()
                         + ") would mix two demos, so nothing was changed",
-                        "use another --out, or add --clean to delete that demo's raw/, metadata/, processed/, final/ "
-                                + "and validation/ and start over");
+                        "use another --out, or add --clean to delete that demo's raw/, metadata/, processed/, final/, "
+                                + "validation/, cache/, runs/ and generated/ and start over");
             }
             if (have == null && !demoMade()) {
                 throw new LofiException(config.workDir(), "is not a demo folder (no demo.json, and its sources.json is "

@@ -7,6 +7,7 @@ import dev.lofilora.dataset.curate.ProcessResult;
 import dev.lofilora.dataset.layout.DatasetResult;
 import dev.lofilora.dataset.prompts.PromptsResult;
 import dev.lofilora.preprocess.PreprocessResult;
+import dev.lofilora.train.TrainResult;
 
 import java.util.List;
 
@@ -17,6 +18,7 @@ public record DemoResult(@JsonProperty("work_dir") String workDir,
                          @JsonProperty("prompts") PromptsResult prompts,
                          @JsonProperty("dataset") DatasetResult dataset,
                          @JsonProperty("preprocess") PreprocessResult preprocess,
+                         @JsonProperty("train") TrainResult train,
                          @JsonProperty("generate") GenerateResult generate) {
 
     /** One synthesised clip and what the synthesiser was asked for (tempo/key ground truth). */

@@ -59,14 +59,26 @@ class DemoTest {
             assertTrue(Files.exists(TrackCacheFile.pathOf(config.cacheDir(), t.key())));
         }
 
-        // generate --model tiny ended the chain with a clip of the frame formula's length
+        // train --model tiny on those caches: the run finished, its last checkpoint is a PEFT adapter
+        assertTrue(r.train().completed(), () -> "train: " + r.train());
+        assertEquals(Demo.TRAIN_STEPS, r.train().finalStep());
+        assertTrue(Double.isFinite(r.train().lastLoss()), "a finite loss");
+        assertEquals(config.runDir().resolve("checkpoints").resolve(String.format("step-%06d", Demo.TRAIN_STEPS)),
+                r.train().latestCheckpoint());
+        assertTrue(Files.exists(r.train().latestCheckpoint().resolve("adapter_model.safetensors")));
+        assertTrue(Files.exists(r.train().latestCheckpoint().resolve("adapter_config.json")));
+
+        // generate --model tiny --lora <that checkpoint> ended the chain with a clip of the frame formula's length
         var clip = r.generate().items().get(0);
         assertEquals("generated", clip.status(), clip.message());
         assertEquals((int) (Demo.GENERATED_SECONDS * 44100 / 512 / 8), clip.frames());
         assertEquals(48000, WavFile.info(clip.audio()).sampleRate());
+        assertTrue(Files.readString(clip.params()).contains(r.train().latestCheckpoint().getFileName().toString()),
+                "generated with the adapter the demo trained");
 
         DemoResult again = new Demo(config).run(ProgressListener.NONE);
         assertEquals("unchanged", again.generate().items().get(0).status(), "and the generated clip");
+        assertEquals(Demo.TRAIN_STEPS, again.train().startStep(), "the finished training run is resumed, not redone");
         assertEquals(4, again.process().totals().resumed(), "a second run skips the processed clips");
         assertEquals(2, again.preprocess().totals().unchanged(), "and the cached tracks");
     }

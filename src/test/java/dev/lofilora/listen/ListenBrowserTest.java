@@ -1,5 +1,6 @@
 package dev.lofilora.listen;
 
+import dev.lofilora.Browser;
 import dev.lofilora.common.ProgressListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,7 @@ class ListenBrowserTest {
 
     @BeforeAll
     static void browser() throws Exception {
-        driver = HeadlessChromium.start(profile);
+        driver = Browser.start(profile);
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package dev.lofilora.model.transformer;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -30,22 +29,11 @@ final class Ops {
     }
 
     /**
-     * Runs {@code body} in its own {@link PointerScope} so every temporary it creates is freed when it returns,
+     * Runs {@code body} in its own {@code PointerScope} ({@link dev.lofilora.nn.Scoped#run}) so every temporary it creates is freed when it returns,
      * except the result, which moves to the caller's scope (or, without one, is owned by the caller). With
      * {@code scoped} false it simply runs {@code body}: capture runs keep their recorded handles alive that way.
      */
     static Tensor scoped(boolean scoped, Supplier<Tensor> body) {
-        if (!scoped) return body.get();
-        Tensor out;
-        try (PointerScope scope = new PointerScope()) {
-            out = body.get();
-            out.retainReference(); // survives this scope's release
-        }
-        PointerScope outer = PointerScope.getInnerScope();
-        if (outer != null) {
-            outer.attach(out);
-            out.releaseReference(); // now owned by the outer scope only
-        }
-        return out;
+        return scoped ? dev.lofilora.nn.Scoped.run(body) : body.get();
     }
 }

@@ -49,7 +49,7 @@ class QcHtmlReportTest {
         Path html = root.resolve("meta/qc_report.html");
         assertTrue(Files.isRegularFile(html));
 
-        ChromeDriver browser = Browser.start(root);
+        ChromeDriver browser = Browser.start(root.resolve("chromium-profile"));
         try {
             browser.get(html.toUri().toString());
             assertEquals("lofi process: QC report", browser.getTitle());

@@ -1,5 +1,6 @@
 package dev.lofilora.metrics.validate;
 
+import dev.lofilora.Browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.cli.Main;
 import dev.lofilora.audio.io.WavFile;
@@ -134,7 +135,7 @@ class ValidateEndToEndTest {
 
     @Test
     void theHtmlReportShowsItsPlotsInARealBrowser() throws IOException {
-        ChromeDriver browser = HeadlessChromium.start(root.resolve("chromium-profile"));
+        ChromeDriver browser = Browser.start(root.resolve("chromium-profile"));
         try {
             browser.get(out.resolve(ValidateJob.REPORT_HTML).toUri().toString());
             assertEquals("Validation report", browser.getTitle());
