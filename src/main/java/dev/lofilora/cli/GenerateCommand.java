@@ -38,8 +38,12 @@ import java.util.concurrent.Callable;
         })
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "<dir|tiny>",
-            description = "An ACE-Step v1 checkpoint folder (ace_step_transformer/, music_dcae_f8c8/, music_vocoder/, umt5-base/) or 'tiny' (the built-in toy preset: it shows the chain, it does not make music).")
+            description = "An ACE-Step v1 checkpoint folder (ace_step_transformer/, music_dcae_f8c8/, music_vocoder/, umt5-base/) or 'tiny' (the built-in toy preset: it shows the chain, it does not make music); with --engine onnx a folder written by lofi export-onnx.")
     String model;
+
+    @Option(names = "--engine", paramLabel = "<libtorch|onnx>", defaultValue = "libtorch",
+            description = "Run the models on libtorch (the Java modules) or on ONNX Runtime (an export of lofi export-onnx; same flow, sampler and outputs) (default: ${DEFAULT-VALUE}).")
+    String engine;
 
     static final class Input {
         @Option(names = "--prompt", paramLabel = "<text>", description = "The style prompt, e.g. \"lofi hip hop, mellow piano, vinyl crackle, 80 bpm\".")
@@ -146,7 +150,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingSettings sampling = new SamplingSettings(SchedulerType.parse(scheduler), steps, oss(ossSteps), omega, g);
         Text2MusicPipeline.Options options = new Text2MusicPipeline.Options(device, bf16, lyricVocab, lora, loraScale,
                 acestepLoraScale ? InferenceLora.ScaleMode.ACESTEP_LOADER : InferenceLora.ScaleMode.TRAINING,
-                common.config());
+                common.config(), engine);
         GenerateConfig config = new GenerateConfig(model, items(), sampling,
                 new ErgSwitches(!noErgTag, !noErgLyric, !noErgDiffusion), options, out, GenerateConfig.Format.parse(format),
                 overlappedDecode, force);

@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
                 ConvertCheckpointCommand.class,
                 SourcesCommand.class,
                 TrainCommand.class, ExportLoraCommand.class, PlanMemoryCommand.class,
+                MergeCommand.class, ExportOnnxCommand.class,
         })
 public final class Main implements Runnable {
     static final String VERSION = "lofi-lora 0.1.0";

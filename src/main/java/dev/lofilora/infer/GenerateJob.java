@@ -118,6 +118,7 @@ public final class GenerateJob {
         Text2MusicPipeline.Options p = config.pipeline();
         m.put("bf16", p.bf16());
         m.put("device", p.device());
+        if (!p.engine().equals(Text2MusicPipeline.LIBTORCH)) m.put("engine", p.engine());
         m.put("lyric_vocab", p.lyricVocab() == null ? null : p.lyricVocab().toString());
         m.put("lora", p.lora() == null ? null : p.lora().toAbsolutePath().normalize().toString());
         m.put("lora_scale", p.loraScale());

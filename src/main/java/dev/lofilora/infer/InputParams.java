@@ -44,6 +44,7 @@ final class InputParams {
         m.put("guidance_scale_lyric", s.guidance().guidanceScaleLyric());
         m.put("audio_path", audioPath);
         m.put("lofi_model", pipeline.description());
+        m.put("lofi_engine", c.pipeline().engine());
         m.put("lofi_device", dev.lofilora.tensor.Devices.describe(pipeline.device()));
         m.put("lofi_dtype", pipeline.dtype().value == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16.value
                 ? "bfloat16" : "float32");

@@ -48,11 +48,48 @@ public final class LatentDecoder {
         return codec.decode(latents, sampleRate, dev.lofilora.nn.Capture.NONE).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
     }
 
+    /**
+     * As {@link #decode(MusicDcae, Tensor, int, double, boolean)} on any {@link LatentCodec}: the plain decode is
+     * {@link MusicDcae#decode}'s steps written out (z = latent/scale + shift, per item the DC-AE, the mel range, the
+     * vocoder one stereo channel at a time, a fresh float32 44.1 → {@code sampleRate} kHz resampler), so with
+     * {@link LatentCodec#of} it gives the same bits as the module's own.
+     */
+    public static Tensor decode(LatentCodec codec, Tensor latents, int sampleRate, double seconds, boolean overlapped) {
+        if (overlapped && seconds > OVERLAP_ABOVE_SECONDS) return decodeOverlapped(codec, latents, sampleRate);
+        try (NoGradGuard g = new NoGradGuard()) {
+            MusicDcaeConfig c = codec.config();
+            Tensor z = latents.div(new Scalar(c.scaleFactor())).add(new Scalar(c.shiftFactor()));
+            TensorVector wavs = new TensorVector();
+            for (long i = 0; i < z.size(0); i++) {
+                long item = i;
+                Tensor melNorm = Scoped.run(() -> codec.dcaeDecode(z.select(0, item).unsqueeze(0)));  // [1, 2, M, F]
+                Tensor mel = melNorm.mul(new Scalar(0.5)).add(new Scalar(0.5))
+                        .mul(new Scalar(c.maxMelValue() - c.minMelValue())).add(new Scalar(c.minMelValue()));
+                Tensor left = Scoped.run(() -> codec.vocode(mel.select(1, 0)).squeeze(1));          // [1, L44]
+                Tensor right = Scoped.run(() -> codec.vocode(mel.select(1, 1)).squeeze(1));
+                Tensor wav = torch.cat(new TensorVector(left, right), 0);                          // [2, L44]
+                if (sampleRate != MusicDcaeConfig.MEL_SAMPLE_RATE) {
+                    try (Resample r = new Resample(MusicDcaeConfig.MEL_SAMPLE_RATE, sampleRate)) {
+                        r.to(wav.device(), torch.ScalarType.Float);
+                        wav = r.forward(wav.to(torch.ScalarType.Float));
+                    }
+                }
+                wavs.push_back(wav);
+            }
+            return torch.stack(wavs, 0).to(torch.ScalarType.Float);
+        }
+    }
+
     /** {@code decode_overlap}: every item separately, then stacked (items of one batch have the same length). */
     public static Tensor decodeOverlapped(MusicDcae codec, Tensor latents, int sampleRate) {
+        return decodeOverlapped(LatentCodec.of(codec), latents, sampleRate);
+    }
+
+    /** {@link #decodeOverlapped(MusicDcae, Tensor, int)} on any {@link LatentCodec}. */
+    public static Tensor decodeOverlapped(LatentCodec codec, Tensor latents, int sampleRate) {
         try (NoGradGuard g = new NoGradGuard()) {
             TensorVector items = new TensorVector();
-            MusicDcaeConfig c = codec.config;
+            MusicDcaeConfig c = codec.config();
             for (long b = 0; b < latents.size(0); b++) {
                 long item = b;
                 Tensor z = latents.select(0, item).div(new Scalar(c.scaleFactor())).add(new Scalar(c.shiftFactor()))
@@ -72,8 +109,16 @@ public final class LatentDecoder {
         }
     }
 
-    /** The overlapped DCAE pass: windows of 512 latent frames, inner mel overlaps trimmed, then denormalised. */
     static Tensor mels(MusicDcae codec, Tensor z) {
+        return mels(LatentCodec.of(codec), z);
+    }
+
+    static Tensor vocode(MusicDcae codec, Tensor mel) {
+        return vocode(LatentCodec.of(codec), mel);
+    }
+
+    /** The overlapped DCAE pass: windows of 512 latent frames, inner mel overlaps trimmed, then denormalised. */
+    static Tensor mels(LatentCodec codec, Tensor z) {
         long len = z.size(3);
         List<Integer> anchors = new ArrayList<>();
         for (int a = DCAE_OFFSET; a < len - DCAE_OFFSET; a += DCAE_HOP) anchors.add(a);
@@ -84,7 +129,7 @@ public final class LatentDecoder {
             long end = Math.min(len, start + DCAE_WINDOW);
             if (end - start <= 0) continue;
             Tensor segment = z.narrow(3, start, end - start);
-            Tensor full = Scoped.run(() -> codec.dcae.decode(segment));                     // [1, 2, M, 8·w]
+            Tensor full = Scoped.run(() -> codec.dcaeDecode(segment));                      // [1, 2, M, 8·w]
             boolean first = i == 0, last = i == anchors.size() - 1;
             long w = full.size(3);
             Tensor keep;
@@ -95,17 +140,17 @@ public final class LatentDecoder {
             if (keep.size(3) > 0) kept.push_back(keep);
         }
         Tensor mel = torch.cat(kept, 3);
-        MusicDcaeConfig c = codec.config;
+        MusicDcaeConfig c = codec.config();
         return mel.mul(new Scalar(0.5)).add(new Scalar(0.5)).mul(new Scalar(c.maxMelValue() - c.minMelValue()))
                 .add(new Scalar(c.minMelValue()));
     }
 
     /** The overlapped vocoder pass over mel [1, 2, M, F] → wav [2, S] at 44.1 kHz. */
-    static Tensor vocode(MusicDcae codec, Tensor mel) {
+    static Tensor vocode(LatentCodec codec, Tensor mel) {
         long frames = mel.size(3);
         Tensor m = mel.select(0, 0);                                                          // [2, M, F]
         Tensor block = padTo(m.narrow(2, 0, Math.min(VOCODER_MEL_FRAMES, frames)), VOCODER_MEL_FRAMES);
-        Tensor out = codec.vocoder.decode(block);                                             // [2, 1, S]
+        Tensor out = codec.vocode(block);                                             // [2, 1, S]
         out = out.narrow(2, 0, out.size(2) - VOCODER_OVERLAP);
         Tensor tail = torch.linspace(new Scalar(1), new Scalar(0), CROSSFADE, new org.bytedeco.pytorch.TensorOptions()
                 .dtype(new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Float))
@@ -118,7 +163,7 @@ public final class LatentDecoder {
             long start = p / SAMPLES_PER_MEL;
             if (start >= frames) break;
             Tensor piece = padTo(m.narrow(2, start, Math.min(VOCODER_MEL_FRAMES, frames - start)), VOCODER_MEL_FRAMES);
-            Tensor win = codec.vocoder.decode(piece);                                         // [2, 1, S]
+            Tensor win = codec.vocode(piece);                                         // [2, 1, S]
             long cf = Math.min(CROSSFADE, Math.min(out.size(2), win.size(2) - (VOCODER_OVERLAP - CROSSFADE)));
             if (cf > 0) {
                 Tensor faded = out.narrow(2, out.size(2) - cf, cf).mul(tail.narrow(2, 0, cf))

@@ -8,7 +8,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The conditions of ACE-Step's {@code __call__} for one prompt (pipeline_ace_step.py at d612523, research/acestep.md
@@ -32,16 +31,21 @@ public final class PromptEncoder {
      */
     public static Conditioning encode(Umt5TextEncoder text, LyricTokenizer lyricTokenizer, AceStepConfig config,
                                       String prompt, String lyrics, int batch, boolean ergTag) {
+        return encode(PromptStates.of(text), lyricTokenizer, config, prompt, lyrics, batch, ergTag);
+    }
+
+    /** As above, with the text encoder behind {@link PromptStates} (libtorch or ONNX Runtime). */
+    public static Conditioning encode(PromptStates text, LyricTokenizer lyricTokenizer, AceStepConfig config,
+                                      String prompt, String lyrics, int batch, boolean ergTag) {
         Tensor states;
         Tensor mask;
         Tensor nullStates = null;
-        try (Umt5TextEncoder.Encoded e = text.encode(List.of(prompt))) {
+        try (Umt5TextEncoder.Encoded e = text.encode(prompt, false)) {
             states = e.hiddenStates().repeat(batch, 1, 1);                              // [B, L, D]
             mask = e.mask().repeat(batch, 1);                                            // [B, L]
         }
         if (ergTag) {
-            try (ErgHooks hooks = ErgHooks.install(text.model(), ErgHooks.tagTargets(text.model()));
-                 Umt5TextEncoder.Encoded e = text.encode(List.of(prompt))) {
+            try (Umt5TextEncoder.Encoded e = text.encode(prompt, true)) {
                 nullStates = e.hiddenStates().repeat(batch, 1, 1);
             }
         }

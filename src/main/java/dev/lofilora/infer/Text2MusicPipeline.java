@@ -5,12 +5,7 @@ import dev.lofilora.common.ConfigFiles;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.infer.sampler.FlowMatchScheduler;
 import dev.lofilora.infer.sampler.NoiseSource;
-import dev.lofilora.model.codec.MusicDcae;
-import dev.lofilora.model.frozen.FrozenComponents;
-import dev.lofilora.model.tiny.TinyPreset;
-import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
-import dev.lofilora.model.transformer.AceStepTransformerLoader;
-import dev.lofilora.nn.Bf16Rounding;
+import dev.lofilora.model.transformer.AceStepConfig;
 import dev.lofilora.tensor.Devices;
 import dev.lofilora.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -24,13 +19,14 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * ACE-Step's text2music pipeline ({@code ACEStepPipeline.__call__}, research/acestep.md §5.1) on libtorch, loaded once
- * for any number of clips: UMT5 on the prompt (and the ERG-tag null text), lyric tokens, a zero speaker, the
- * condition encodings, the denoising loop, DCAE decode and the vocoder per stereo channel, 44.1 → 48 kHz.
+ * ACE-Step's text2music pipeline ({@code ACEStepPipeline.__call__}, research/acestep.md §5.1), loaded once for any
+ * number of clips: UMT5 on the prompt (and the ERG-tag null text), lyric tokens, a zero speaker, the condition
+ * encodings, the denoising loop, DCAE decode and the vocoder per stereo channel, 44.1 → 48 kHz. The models run on a
+ * {@link GenerationBackend}: libtorch (the Java modules, {@code TorchBackend}) or another engine such as ONNX
+ * Runtime on an export of {@code lofi export-onnx}; the flow and the sampler classes are the same for all.
  *
  * <p>Precision: float32 by default; {@code bf16} runs the transformer and the sampler in bfloat16 as ACE-Step's default
  * pipeline does (the latents too; the schedulers upcast each step), while the frozen components keep float32
@@ -46,6 +42,9 @@ public final class Text2MusicPipeline implements AutoCloseable {
     /** ACE-Step's output rate. */
     public static final int SAMPLE_RATE = 48000;
 
+    /** The built-in engine. */
+    public static final String LIBTORCH = "libtorch";
+
     /**
      * How to load.
      *
@@ -57,11 +56,27 @@ public final class Text2MusicPipeline implements AutoCloseable {
      * @param loraScale  {@code --lora-scale}
      * @param loraMode   what the scale means
      * @param configs    where the tiny preset is read from
+     * @param engine     {@value #LIBTORCH} (the modules), or another registered {@link GenerationBackend.Provider}
+     *                   ({@code onnx}: an export of {@code lofi export-onnx} in ONNX Runtime)
      */
     public record Options(String device, boolean bf16, Path lyricVocab, Path lora, double loraScale,
-                          InferenceLora.ScaleMode loraMode, ConfigFiles configs) {
+                          InferenceLora.ScaleMode loraMode, ConfigFiles configs, String engine) {
+        public Options {
+            engine = engine == null || engine.isBlank() ? LIBTORCH : engine.trim().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The libtorch engine. */
+        public Options(String device, boolean bf16, Path lyricVocab, Path lora, double loraScale,
+                       InferenceLora.ScaleMode loraMode, ConfigFiles configs) {
+            this(device, bf16, lyricVocab, lora, loraScale, loraMode, configs, LIBTORCH);
+        }
+
         public static Options cpu(ConfigFiles configs) {
             return new Options("cpu", false, null, null, 1.0, InferenceLora.ScaleMode.TRAINING, configs);
+        }
+
+        public Options withEngine(String e) {
+            return new Options(device, bf16, lyricVocab, lora, loraScale, loraMode, configs, e);
         }
     }
 
@@ -69,86 +84,30 @@ public final class Text2MusicPipeline implements AutoCloseable {
     public record Generated(AudioBuffer audio, int frames, long seed, double encodeSeconds, double diffusionSeconds,
                             double decodeSeconds) {}
 
-    private final ACEStepTransformer2DModel transformer;
-    private final AutoCloseable transformerOwner;
-    private final FrozenComponents frozen;
-    private final InferenceLora lora;
-    private final Device device;
-    private final ScalarType dtype;
-    private final String description;
+    private final GenerationBackend backend;
 
-    private Text2MusicPipeline(ACEStepTransformer2DModel transformer, AutoCloseable owner, FrozenComponents frozen,
-                               InferenceLora lora, Device device, ScalarType dtype, String description) {
-        this.transformer = transformer;
-        this.transformerOwner = owner;
-        this.frozen = frozen;
-        this.lora = lora;
-        this.device = device;
-        this.dtype = dtype;
-        this.description = description;
+    private Text2MusicPipeline(GenerationBackend backend) {
+        this.backend = backend;
     }
 
     /**
-     * Loads {@code model} ("tiny", or an ACE-Step v1 checkpoint folder with {@code ace_step_transformer/},
-     * {@code music_dcae_f8c8/}, {@code music_vocoder/}, {@code umt5-base/} and a lyric vocabulary) and the LoRA.
-     * Every problem (missing folder, mismatched LoRA) is a {@link LofiException} naming the file, raised before any
-     * clip is generated.
+     * Opens {@code model} with the engine of {@code o}: for libtorch "tiny" or an ACE-Step v1 checkpoint folder with
+     * {@code ace_step_transformer/}, {@code music_dcae_f8c8/}, {@code music_vocoder/}, {@code umt5-base/} and a lyric
+     * vocabulary, and the LoRA; for another engine what it takes (onnx: an export folder). Every problem (missing
+     * folder, mismatched LoRA, unknown engine) is a {@link LofiException} naming the file, raised before any clip is
+     * generated.
      */
     public static Text2MusicPipeline open(String model, Options o) {
         if (model == null || model.isBlank()) {
             throw new LofiException("no --model given", "pass --model tiny or an ACE-Step v1 checkpoint folder");
         }
-        Device device = device(o.device());
-        ScalarType dtype = o.bf16() ? ScalarType.BFloat16 : ScalarType.Float;
-        ACEStepTransformer2DModel transformer;
-        AutoCloseable owner;
-        FrozenComponents frozen = null;
-        String description;
-        TinyPreset preset = null;
-        if (TinyPreset.isTiny(model)) {
-            if (o.lyricVocab() != null) {
-                throw new LofiException("--lyric-vocab was given with --model tiny",
-                        "the tiny preset builds its own lyric vocabulary; drop --lyric-vocab");
-            }
-            preset = TinyPreset.load(o.configs());
-            preset.checkFrozenDimensions();
-            transformer = preset.transformer(device, dtype);
-            owner = transformer;
-            description = "tiny preset";
-        } else {
-            Path dir = Path.of(model);
-            if (!Files.isDirectory(dir)) {
-                throw new LofiException(dir, Files.exists(dir) ? "is not a folder" : "does not exist",
-                        "point --model at an ACE-Step v1 checkpoint folder, or use --model tiny");
-            }
-            Path t = dir.resolve(TRANSFORMER_DIR);
-            if (!Files.isDirectory(t)) {
-                throw new LofiException(t, "does not exist (the transformer folder of the checkpoint)",
-                        "point --model at the ACE-Step-v1-3.5B folder that holds ace_step_transformer/");
-            }
-            AceStepTransformerLoader.Loaded loaded = AceStepTransformerLoader.load(t, device, dtype, false);
-            transformer = loaded.model();
-            owner = loaded;
-            description = dir.toString();
+        if (o.engine().equals(LIBTORCH)) return new Text2MusicPipeline(TorchBackend.open(model, o));
+        java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(LIBTORCH));
+        for (GenerationBackend.Provider p : java.util.ServiceLoader.load(GenerationBackend.Provider.class)) {
+            if (p.engine().equals(o.engine())) return new Text2MusicPipeline(p.open(model, o));
+            known.add(p.engine());
         }
-        InferenceLora lora = null;
-        try {
-            frozen = preset != null ? preset.frozenComponents(device)
-                    : FrozenComponents.load(Path.of(model), o.lyricVocab(), device, false);
-            if (o.bf16()) {
-                // The frozen components' Java models run in float32 only (their bf16 forward is not ported): with
-                // --bf16 they keep float32 activations over bf16-rounded weights and buffers, the closest they get to
-                // ACE-Step's all-bf16 pipeline.
-                Bf16Rounding.apply(frozen.codec());
-                Bf16Rounding.apply(frozen.textEncoder().model());
-            }
-            if (o.lora() != null) lora = InferenceLora.apply(transformer, o.lora(), o.loraScale(), o.loraMode());
-            return new Text2MusicPipeline(transformer, owner, frozen, lora, device, dtype, description);
-        } catch (RuntimeException e) {
-            if (frozen != null) frozen.close();
-            closeQuietly(owner);
-            throw e;
-        }
+        throw new LofiException("unknown engine \"" + o.engine() + "\"", "use one of " + known);
     }
 
     /** {@code auto} = CUDA when libtorch sees a GPU, else the CPU; otherwise {@link Devices#parse}. */
@@ -159,23 +118,22 @@ public final class Text2MusicPipeline implements AutoCloseable {
         return Devices.parse(spec);
     }
 
-    public ACEStepTransformer2DModel transformer() { return transformer; }
-
-    public FrozenComponents frozen() { return frozen; }
+    /** The backend the flow runs on. */
+    public GenerationBackend backend() { return backend; }
 
     /** The applied LoRA, or null. */
-    public InferenceLora lora() { return lora; }
+    public InferenceLora lora() { return backend.lora(); }
 
-    public Device device() { return device; }
+    public Device device() { return backend.device(); }
 
-    public ScalarType dtype() { return dtype; }
+    public ScalarType dtype() { return backend.dtype(); }
 
-    /** Where the model came from ("tiny preset" or the checkpoint folder). */
-    public String description() { return description; }
+    /** What was loaded ("tiny preset", the checkpoint folder, the export). */
+    public String description() { return backend.description(); }
 
     /** Checks that {@code item}'s lyrics can be tokenised (throws {@link LofiException} naming the line otherwise). */
     public void checkLyrics(GenerationItem item) {
-        if (!item.lyrics().isEmpty()) frozen.lyricTokenizer().encodeForInference(item.lyrics());
+        if (!item.lyrics().isEmpty()) backend.lyricTokenizer().encodeForInference(item.lyrics());
     }
 
     /**
@@ -187,11 +145,14 @@ public final class Text2MusicPipeline implements AutoCloseable {
                               boolean overlappedDecode, DenoisingLoop.Listener listener) {
         try (NoGradGuard g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
             long t0 = System.nanoTime();
-            Conditioning c = PromptEncoder.encode(frozen.textEncoder(), frozen.lyricTokenizer(), transformer.config,
-                    item.prompt(), item.lyrics(), 1, erg.tag());
+            AceStepConfig config = backend.config();
+            Device device = backend.device();
+            ScalarType dtype = backend.dtype();
+            Conditioning c = PromptEncoder.encode(backend.text(), backend.lyricTokenizer(), config, item.prompt(),
+                    item.lyrics(), 1, erg.tag());
             int frames = GenerationItem.frames(item.duration());
             Generator gen = torch.createCPUGenerator(seed);
-            Tensor init = torch.randn(new long[] {1, transformer.config.inChannels(), transformer.config.maxHeight(), frames},
+            Tensor init = torch.randn(new long[] {1, config.inChannels(), config.maxHeight(), frames},
                     new GeneratorOptional(gen), new TensorOptions().dtype(new ScalarTypeOptional(dtype)))
                     .to(device, dtype);                                                      // [1, 8, 16, T]
             NoiseSource noise = like -> torch.empty(like.sizes().vec().get(), new TensorOptions()
@@ -200,16 +161,15 @@ public final class Text2MusicPipeline implements AutoCloseable {
             long t1;
             Tensor latents;
             try (FlowMatchScheduler scheduler = sampling.newScheduler(device, dtype);
-                 TransformerDenoiser denoiser = new TransformerDenoiser(transformer, c, erg,
+                 TransformerDenoiser denoiser = new TransformerDenoiser(backend.transformer(), c, erg,
                          sampling.guidance().doDoubleCondition())) {
                 t1 = System.nanoTime();
                 latents = new DenoisingLoop(scheduler, sampling.guidance(), sampling.omegaScale())
                         .run(init, denoiser, noise, listener);
             }
             long t2 = System.nanoTime();
-            MusicDcae codec = frozen.codec();
-            Tensor wav = LatentDecoder.decode(codec, latents.to(ScalarType.Float), SAMPLE_RATE,
-                    item.duration(), overlappedDecode);                                       // [1, 2, L]
+            Tensor wav = backend.decode(latents.to(ScalarType.Float), SAMPLE_RATE, item.duration(),
+                    overlappedDecode);                                                        // [1, 2, L]
             float[][] samples = {Tensors.toFloatArray(wav.select(0, 0).select(0, 0)),
                     Tensors.toFloatArray(wav.select(0, 0).select(0, 1))};
             long t3 = System.nanoTime();
@@ -220,16 +180,6 @@ public final class Text2MusicPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        if (lora != null) lora.close();
-        frozen.close();
-        closeQuietly(transformerOwner);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        backend.close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.lofilora.infer;
 
 import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
-import dev.lofilora.nn.Capture;
 import dev.lofilora.tensor.TensorSlot;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -40,7 +39,7 @@ public final class TransformerDenoiser implements Denoiser, AutoCloseable {
         DecodeListener NONE = (kind, iteration, hooked) -> {};
     }
 
-    private final ACEStepTransformer2DModel model;
+    private final DiffusionModel model;
     private final ErgSwitches erg;
     private final TensorSlot condStates = new TensorSlot();
     private final TensorSlot nullStates = new TensorSlot();
@@ -55,42 +54,43 @@ public final class TransformerDenoiser implements Denoiser, AutoCloseable {
      * @param textOnly also encode the text-only condition (double-condition guidance)
      */
     public TransformerDenoiser(ACEStepTransformer2DModel model, Conditioning c, ErgSwitches erg, boolean textOnly) {
+        this(new TorchDiffusionModel(model), c, erg, textOnly);
+    }
+
+    /** As above, on any {@link DiffusionModel} (libtorch or ONNX Runtime). */
+    public TransformerDenoiser(DiffusionModel model, Conditioning c, ErgSwitches erg, boolean textOnly) {
         this.model = model;
         this.erg = erg;
         Tensor zeroSpeaker = torch.zeros_like(c.speakerEmbeds());
         Tensor zeroLyrics = torch.zeros_like(c.lyricIds());
         ACEStepTransformer2DModel.Encoded cond = encode(Condition.COND, c.textStates(), false, c, c.speakerEmbeds(),
-                c.lyricIds(), List.of());
+                c.lyricIds(), false);
         condStates.set(cond.hiddenStates());
         mask.set(cond.mask());
         if (erg.lyric()) {
             // P(null speaker, weaker text, weaker lyrics): the ERG-tag null text (else zeros) and the real lyrics.
             boolean given = c.nullTextStates() != null;
             Tensor text = given ? c.nullTextStates() : torch.zeros_like(c.textStates());
-            nullStates.set(encode(Condition.NULL, text, given, c, zeroSpeaker, c.lyricIds(),
-                    ErgHooks.lyricTargets(model)).hiddenStates());
+            nullStates.set(encode(Condition.NULL, text, given, c, zeroSpeaker, c.lyricIds(), true).hiddenStates());
         } else {
             // P(null speaker, null text, null lyrics)
             nullStates.set(encode(Condition.NULL, torch.zeros_like(c.textStates()), false, c, zeroSpeaker, zeroLyrics,
-                    List.of()).hiddenStates());
+                    false).hiddenStates());
         }
         if (textOnly) {
             // P(null speaker, text, weaker lyrics) with ERG-lyric, else P(null speaker, text, no lyrics)
             noLyricStates.set(encode(Condition.NO_LYRIC, c.textStates(), false, c, zeroSpeaker,
-                    erg.lyric() ? c.lyricIds() : zeroLyrics, erg.lyric() ? ErgHooks.lyricTargets(model) : List.of())
-                    .hiddenStates());
+                    erg.lyric() ? c.lyricIds() : zeroLyrics, erg.lyric()).hiddenStates());
         }
     }
 
     private ACEStepTransformer2DModel.Encoded encode(Condition kind, Tensor text, boolean textGiven, Conditioning c,
-                                                     Tensor speaker, Tensor lyricIds, List<String> hookTargets) {
-        try (ErgHooks hooks = hookTargets.isEmpty() ? ErgHooks.none() : ErgHooks.install(model, hookTargets)) {
-            ACEStepTransformer2DModel.Encoded e = model.encode(text, c.textMask(), speaker, lyricIds, c.lyricMask(),
-                    Capture.NONE);
-            encodes.add(new EncodeInfo(kind, isZero(text), textGiven, isZero(speaker), isZero(lyricIds),
-                    hooks.names()));
-            return e;
-        }
+                                                     Tensor speaker, Tensor lyricIds, boolean lyricHooks) {
+        ACEStepTransformer2DModel.Encoded e = model.encode(text, c.textMask(), speaker, lyricIds, c.lyricMask(),
+                lyricHooks);
+        encodes.add(new EncodeInfo(kind, isZero(text), textGiven, isZero(speaker), isZero(lyricIds),
+                lyricHooks ? model.ergLyricTargets() : List.of()));
+        return e;
     }
 
     private static boolean isZero(Tensor t) {
@@ -119,12 +119,9 @@ public final class TransformerDenoiser implements Denoiser, AutoCloseable {
                 .dtype(new ScalarTypeOptional(model.dtype())).device(new DeviceOptional(latents.device())));
         ACEStepTransformer2DModel.Encoded encoded = new ACEStepTransformer2DModel.Encoded(states.get(), mask.get());
         boolean hook = condition == Condition.NULL && erg.diffusion();
-        try (ErgHooks hooks = hook ? ErgHooks.install(model, ErgHooks.diffusionTargets(model)) : ErgHooks.none()) {
-            Tensor sample = model.decode(latents, frameMask, encoded, timestep, false, latents.size(-1), Capture.NONE)
-                    .sample();
-            decodeListener.decoded(condition, iteration, hooks.names());
-            return sample;
-        }
+        Tensor sample = model.decode(latents, frameMask, encoded, timestep, hook);
+        decodeListener.decoded(condition, iteration, hook ? model.ergDiffusionTargets() : List.of());
+        return sample;
     }
 
     @Override

@@ -131,6 +131,7 @@ public final class AdapterFiles {
      * {@code adapter_config.json}; ACE-Step/diffusers otherwise). Throws {@link LofiException} naming the file.
      */
     public static AdapterFile read(Path path) {
+        path = resolve(path);
         if (Files.isDirectory(path)) {
             if (Files.isRegularFile(path.resolve(PEFT_WEIGHTS))) return read(path.resolve(PEFT_WEIGHTS));
             if (Files.isRegularFile(path.resolve(ACESTEP_WEIGHTS))) return read(path.resolve(ACESTEP_WEIGHTS));
@@ -247,6 +248,27 @@ public final class AdapterFiles {
         if (fromTensors.r() != c.r()) {
             throw new LofiException(path, "holds rank-" + fromTensors.r() + " weights but its " + PEFT_CONFIG
                     + " says r = " + c.r(), "keep the config that was saved with the weights");
+        }
+    }
+
+    private static final Pattern STEP = Pattern.compile("step-\\d{6,}");
+
+    /**
+     * A run folder of {@code lofi train} (holding {@code checkpoints/step-*}) stands for its newest complete checkpoint;
+     * any other path is returned as it is. Every command that takes an adapter ({@code export-lora}, {@code merge},
+     * {@code export-onnx --lora}, {@code generate --lora}) reads it through {@link #read}, which calls this.
+     */
+    public static Path resolve(Path source) {
+        Path ck = source.resolve("checkpoints");
+        if (!Files.isDirectory(ck) || Files.isRegularFile(source.resolve(PEFT_WEIGHTS))) return source;
+        try (java.util.stream.Stream<Path> s = Files.list(ck)) {
+            return s.filter(p -> STEP.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(PEFT_WEIGHTS)))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new LofiException(source, "holds no checkpoint yet",
+                            "train until the first checkpoint (checkpoint_every) or point at a checkpoint folder"));
+        } catch (IOException e) {
+            throw new LofiException(ck, "cannot be listed: " + e.getMessage(), "check its permissions");
         }
     }
 

@@ -2,12 +2,7 @@ package dev.lofilora.lora;
 
 import dev.lofilora.common.LofiException;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code lofi export-lora}: writes {@code pytorch_lora_weights.safetensors} for ACE-Step's own {@code load_lora} from a
@@ -27,34 +22,17 @@ public final class ExportLoraJob {
     /** What was written. */
     public record Result(Path file, Path source, AdapterFormat sourceFormat, int rank, int layers, double scaleBaked) {}
 
-    private static final Pattern STEP = Pattern.compile("step-\\d{6,}");
-
     private final Config config;
 
     public ExportLoraJob(Config config) { this.config = config; }
 
     public Result run() {
-        Path src = resolve(config.source());
+        Path src = AdapterFiles.resolve(config.source());
         try (AdapterFile a = AdapterFiles.read(src)) {
             double scale = config.scale() != null ? config.scale() : a.scale();
             if (!Double.isFinite(scale)) throw new LofiException("--scale must be a finite number", "e.g. --scale 2.0");
             Path file = AdapterFiles.export(config.out(), a.config(), a.weights(), scale);
             return new Result(file, src, a.format(), a.config().r(), a.weights().size() / 2, scale);
-        }
-    }
-
-    /** A run folder (holding {@code checkpoints/step-*}) stands for its newest checkpoint. */
-    static Path resolve(Path source) {
-        Path ck = source.resolve("checkpoints");
-        if (!Files.isDirectory(ck)) return source;
-        try (Stream<Path> s = Files.list(ck)) {
-            return s.filter(p -> STEP.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p.resolve(AdapterFiles.PEFT_WEIGHTS)))
-                    .max(Comparator.comparing(p -> p.getFileName().toString()))
-                    .orElseThrow(() -> new LofiException(source, "holds no checkpoint yet",
-                            "train until the first checkpoint (checkpoint_every) or point at a checkpoint folder"));
-        } catch (IOException e) {
-            throw new LofiException(ck, "cannot be listed: " + e.getMessage(), "check its permissions");
         }
     }
 }

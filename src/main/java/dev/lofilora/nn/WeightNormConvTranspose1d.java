@@ -23,9 +23,14 @@ public final class WeightNormConvTranspose1d extends Module {
         this.bias = parameter("bias", out);
     }
 
+    /** The effective weight {@code v · (g / ‖v‖)} [in, out, k] (norm per input channel). */
+    public Tensor weight() {
+        return WeightNormConv1d.weightNorm(weight_v.value(), weight_g.value());
+    }
+
     /** x [N, in, L] → [N, out, (L − 1)·stride − 2·padding + k]. */
     public Tensor forward(Tensor x) {
-        Tensor w = WeightNormConv1d.weightNorm(weight_v.value(), weight_g.value());
+        Tensor w = weight();
         return torch.conv_transpose1d(x, w, F.opt(bias.value()), new long[] {stride}, new long[] {padding},
                 new long[] {0}, 1, 1);
     }

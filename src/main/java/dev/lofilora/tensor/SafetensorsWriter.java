@@ -47,12 +47,39 @@ public final class SafetensorsWriter {
     }
 
     /**
+     * A tensor written when its turn comes: {@code supplier} is called once, inside the write, and its result freed
+     * right after its bytes are out — so a file of tensors computed one by one (a merge) never holds more than one
+     * of them in memory. The supplied tensor must have {@code dtype} and {@code shape}.
+     */
+    public record Deferred(String name, DType dtype, long[] shape, java.util.function.Supplier<Tensor> supplier) {}
+
+    /** {@link #write(Path, Map, Map)} for tensors produced while writing (same layout, same bytes). */
+    public static void writeDeferred(Path target, List<Deferred> tensors, Map<String, String> metadata) {
+        List<Entry> entries = plan(tensors);
+        write(target, entries, metadata);
+    }
+
+    /**
      * Writes {@code tensors} (name → tensor) and {@code metadata} (may be null or empty) to {@code target} atomically.
      * Throws {@link IllegalArgumentException} for an empty or reserved name or a dtype safetensors cannot hold here,
      * {@link UncheckedIOException} when the file cannot be written.
      */
     public static void write(Path target, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        List<Entry> entries = plan(tensors);
+        List<Deferred> deferred = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().equals("__metadata__")) {
+                throw new IllegalArgumentException("invalid tensor name \"" + e.getKey() + "\"");
+            }
+            if (e.getValue() == null || !e.getValue().defined()) {
+                throw new IllegalArgumentException("tensor \"" + e.getKey() + "\" is null or undefined");
+            }
+            Tensor t = e.getValue();
+            deferred.add(new Deferred(e.getKey(), dtypeOf(e.getKey(), t), Tensors.shape(t), () -> t));
+        }
+        write(target, plan(deferred), metadata);
+    }
+
+    private static void write(Path target, List<Entry> entries, Map<String, String> metadata) {
         byte[] header = header(entries, metadata == null ? Map.of() : metadata);
         try {
             AtomicFiles.write(target, out -> {
@@ -67,28 +94,25 @@ public final class SafetensorsWriter {
         }
     }
 
-    private record Entry(String name, Tensor tensor, DType dtype, long[] shape, long begin, long end) {}
+    private record Entry(String name, java.util.function.Supplier<Tensor> tensor, DType dtype, long[] shape, long begin,
+                         long end) {}
 
-    private static List<Entry> plan(Map<String, Tensor> tensors) {
-        List<Map.Entry<String, Tensor>> sorted = new ArrayList<>(tensors.entrySet());
-        for (Map.Entry<String, Tensor> e : sorted) {
-            if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().equals("__metadata__")) {
-                throw new IllegalArgumentException("invalid tensor name \"" + e.getKey() + "\"");
-            }
-            if (e.getValue() == null || !e.getValue().defined()) {
-                throw new IllegalArgumentException("tensor \"" + e.getKey() + "\" is null or undefined");
+    private static List<Entry> plan(List<Deferred> tensors) {
+        List<Deferred> sorted = new ArrayList<>(tensors);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Deferred d : sorted) {
+            if (d.name() == null || d.name().isEmpty() || d.name().equals("__metadata__") || !names.add(d.name())) {
+                throw new IllegalArgumentException("invalid or repeated tensor name \"" + d.name() + "\"");
             }
         }
-        sorted.sort(Comparator.<Map.Entry<String, Tensor>>comparingInt(e -> -dtypeOf(e.getKey(), e.getValue()).writeRank())
-                .thenComparing(Map.Entry::getKey));
+        sorted.sort(Comparator.<Deferred>comparingInt(d -> -d.dtype().writeRank()).thenComparing(Deferred::name));
         List<Entry> entries = new ArrayList<>();
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : sorted) {
-            Tensor t = e.getValue();
-            DType dtype = dtypeOf(e.getKey(), t);
-            long[] shape = Tensors.shape(t);
-            long bytes = Math.multiplyExact(t.numel(), dtype.byteSize());
-            entries.add(new Entry(e.getKey(), t, dtype, shape, offset, offset + bytes));
+        for (Deferred d : sorted) {
+            long n = 1;
+            for (long s : d.shape()) n = Math.multiplyExact(n, s);
+            long bytes = Math.multiplyExact(n, d.dtype().byteSize());
+            entries.add(new Entry(d.name(), d.supplier(), d.dtype(), d.shape().clone(), offset, offset + bytes));
             offset += bytes;
         }
         return entries;
@@ -130,10 +154,10 @@ public final class SafetensorsWriter {
         if (nbytes == 0) return;
         try (PointerScope scope = new PointerScope()) {
             // cpu() and contiguous() return the tensor itself when it already is a contiguous CPU tensor.
-            Tensor c = e.tensor.detach().cpu().contiguous();
-            if (c.nbytes() != nbytes) {
-                throw new IllegalStateException("tensor \"" + e.name + "\" has " + c.nbytes() + " bytes, expected "
-                        + nbytes);
+            Tensor c = e.tensor.get().detach().cpu().contiguous();
+            if (c.nbytes() != nbytes || c.scalar_type().value != e.dtype.scalarType().value) {
+                throw new IllegalStateException("tensor \"" + e.name + "\" has " + c.nbytes() + " bytes of "
+                        + c.scalar_type() + ", expected " + nbytes + " of " + e.dtype);
             }
             BytePointer data = new BytePointer(c.data_ptr()).capacity(nbytes);
             for (long pos = 0; pos < nbytes; pos += CHUNK) {

@@ -26,7 +26,8 @@ class TrainCommandTest {
     @TempDir
     Path tmp;
 
-    private Path caches() {
+    /** Two tiny track caches in {@code tmp/cache} (for training runs in CLI tests). */
+    static Path caches(Path tmp) {
         AceStepConfig c = TinyPreset.load(ConfigFiles.defaults()).transformerConfig();
         Path dir = tmp.resolve("cache");
         for (int i = 0; i < 2; i++) {
@@ -45,7 +46,7 @@ class TrainCommandTest {
     @Test
     void trainThenExportFromTheRunFolder() throws Exception {
         Path run = tmp.resolve("runs/demo");
-        CliRun r = CliRun.of("train", "--model", "tiny", "--data", caches().toString(), "--out", run.toString(),
+        CliRun r = CliRun.of("train", "--model", "tiny", "--data", caches(tmp).toString(), "--out", run.toString(),
                 "--max-steps", "2", "--checkpoint-every", "2", "--precision", "fp32", "--threads", "1", "--json",
                 "--no-progress");
         assertEquals(0, r.exit(), r.err());
@@ -59,7 +60,7 @@ class TrainCommandTest {
         JsonNode x = Json.MAPPER.readTree(e.out());
         assertEquals(2.0, x.get("scaleBaked").asDouble(), 1e-12, "the shipped config's 32/√256");
         assertTrue(Files.isRegularFile(tmp.resolve("export/pytorch_lora_weights.safetensors")));
-        CliRun again = CliRun.of("train", "--model", "tiny", "--data", caches().toString(), "--out", run.toString(),
+        CliRun again = CliRun.of("train", "--model", "tiny", "--data", caches(tmp).toString(), "--out", run.toString(),
                 "--max-steps", "2", "--no-progress");
         assertEquals(2, again.exit(), "an existing run needs --resume");
         assertTrue(again.err().contains("--resume"), again.err());

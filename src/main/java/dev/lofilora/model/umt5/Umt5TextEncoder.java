@@ -73,6 +73,14 @@ public final class Umt5TextEncoder implements AutoCloseable {
     }
 
     public Tokens tokenize(List<String> prompts) {
+        return tokenize(tokenizer, model.config.padTokenId(), prompts);
+    }
+
+    /**
+     * {@link #tokenize(List)} with any UMT5 tokenizer (loaded with {@link #options()}) and pad id: ids and mask
+     * [V, L], right-padded to the longest prompt.
+     */
+    public static Tokens tokenize(HuggingFaceTokenizer tokenizer, int padTokenId, List<String> prompts) {
         if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts");
         long[][] ids = new long[prompts.size()][];
         int longest = 0;
@@ -82,7 +90,7 @@ public final class Umt5TextEncoder implements AutoCloseable {
         }
         long[] flatIds = new long[ids.length * longest];
         long[] flatMask = new long[ids.length * longest];
-        java.util.Arrays.fill(flatIds, model.config.padTokenId());
+        java.util.Arrays.fill(flatIds, padTokenId);
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(ids[i], 0, flatIds, i * longest, ids[i].length);
             java.util.Arrays.fill(flatMask, i * longest, i * longest + ids[i].length, 1L);
