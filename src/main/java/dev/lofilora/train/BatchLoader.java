@@ -123,7 +123,7 @@ public final class BatchLoader {
      * Reads {@code shard}'s items of the batch at the current position, then advances. The items are cropped and
      * seeded exactly as in the whole batch (the crop is the global batch's shortest track, from the index; crop
      * offsets and prompt variants are seeded by the item's place in the global batch), so the shards of all processes
-     * together hold the same items as {@link #next()}; only the text/lyric padding is per shard (masked).
+     * together hold the same items as {@link #next()}; text and lyrics are padded to the global batch's longest.
      */
     public Shard next(DataShard shard) {
         List<int[]> p = plan(position.epoch());
@@ -140,10 +140,12 @@ public final class BatchLoader {
         List<TrackCache> caches = new ArrayList<>();
         try {
             for (int i = lo; i < hi; i++) caches.add(TrackCacheFile.read(index.entries().get(all[i]).file(), expect));
+            // padded to the whole global batch's longest text/lyrics (from the index), so a shard's items are padded
+            // exactly as in a one-process run (padding changes the attention's reduction lengths)
             long maxText = 0, maxLyrics = 0;
-            for (TrackCache c : caches) {
-                maxText = Math.max(maxText, c.textStates().size(1));
-                maxLyrics = Math.max(maxLyrics, c.lyricIds().size(0));
+            for (int i : all) {
+                maxText = Math.max(maxText, index.entries().get(i).textLength());
+                maxLyrics = Math.max(maxLyrics, index.entries().get(i).lyricLength());
             }
             TensorVector latents = new TensorVector(), text = new TensorVector(), textMask = new TensorVector();
             TensorVector lyrics = new TensorVector(), lyricMask = new TensorVector();
