@@ -7,6 +7,7 @@ import dev.lofilora.common.ProgressListener;
 import dev.lofilora.lora.AdapterFile;
 import dev.lofilora.lora.AdapterFiles;
 import dev.lofilora.tensor.Tensors;
+import dev.lofilora.train.dist.Collectives;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,6 +224,41 @@ class DataParallelTest {
         double diff = maxAbsDiff(one.latestCheckpoint(), latest(out));
         System.out.printf("resumed from step %d: 2 processes vs 1 process after %d steps: max |dLoRA| = %.3g%n", at, steps, diff);
         assertTrue(diff <= TOLERANCE, "max |Δ| " + diff);
+    }
+
+    @Test
+    void aHungRankStopsTheOtherWithinTheTimeoutNamingIt() throws Exception {
+        Path config = configDir();
+        Path data = data();
+        int timeout = 5;
+        Path out = tmp.resolve("run");
+        Map<String, String> env = Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", String.valueOf(freePort()));
+        List<Process> ranks = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            ranks.add(ChildJvm.start(tmp.resolve("r" + r + ".log"), "dev.lofilora.cli.Main", env, cli(config, data, out,
+                    10_000, 10_000, 2, "--rank", String.valueOf(r), "--world-size", "2", "--dist-timeout",
+                    String.valueOf(timeout)).toArray(String[]::new)));
+        }
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            while (lines(out.resolve("metrics.jsonl")) < 2 && ranks.get(0).isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(ranks.get(0).isAlive(), () -> read(tmp.resolve("r0.log")));
+            new ProcessBuilder("kill", "-STOP", Long.toString(ranks.get(1).pid())).start().waitFor(); // rank 1 hangs
+            long stopped = System.nanoTime();
+            assertTrue(ranks.get(0).waitFor(timeout + 30, TimeUnit.SECONDS), "rank 0 gives up");
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            String log = read(tmp.resolve("r0.log"));
+            System.out.printf("rank 1 hung (SIGSTOP): rank 0 exited %.1f s later (timeout %d s + %d ms for the "
+                    + "survivors' reports)%n", seconds, timeout, Collectives.REPORT_GRACE_MS);
+            assertEquals(1, ranks.get(0).exitValue(), log);
+            assertTrue(log.contains("error: rank 0: rank 1 of 2 stopped answering (died or hung)"), log);
+            assertTrue(log.contains("Timed out"), log);
+            assertTrue(seconds < timeout + Collectives.REPORT_GRACE_MS / 1000.0 + 10, seconds + " s");
+        } finally {
+            for (Process p : ranks) p.destroyForcibly();
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -32,7 +32,7 @@ import java.util.Locale;
  */
 public final class Collectives implements AutoCloseable {
     /** How long survivors wait for each other's failure reports before naming the silent ranks. */
-    static final long REPORT_GRACE_MS = 3000;
+    public static final long REPORT_GRACE_MS = 3000;
 
     private final DistOptions options;
     private final Store store;
@@ -62,8 +62,10 @@ public final class Collectives implements AutoCloseable {
             Backend group = o.backend().equals("nccl") ? Nccl.group(store, o) : gloo(store, o, timeout);
             return new Collectives(o, store, group);
         } catch (LofiException e) {
+            store.close();
             throw e;
         } catch (RuntimeException e) {
+            store.close();
             throw new LofiException("rank " + o.rank() + " could not join the " + o.backend() + " process group of "
                     + o.worldSize() + " ranks within " + o.timeout().toSeconds() + " s: " + firstLine(e),
                     "start all " + o.worldSize() + " ranks with the same MASTER_ADDR/MASTER_PORT and WORLD_SIZE");
