@@ -67,7 +67,7 @@ public final class Launcher {
         LaunchResult r = supervise();
         for (Thread t : pumps) t.join(5000);
         out.flush();
-        err.println("[launcher] " + r.message());
+        err.println("[launcher] " + (r.failedRank() < 0 ? r.message() : "exit codes of the local ranks: " + r.exitCodes()));
         err.flush();
         return r;
     }
