@@ -9,6 +9,7 @@ import dev.lofilora.common.ProgressListener;
 import dev.lofilora.lora.AdapterFile;
 import dev.lofilora.lora.AdapterFiles;
 import dev.lofilora.lora.LoraModel;
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
 import dev.lofilora.model.transformer.AceStepConfig;
 import dev.lofilora.nn.Parameter;
@@ -313,9 +314,9 @@ public final class TrainJob {
                 for (int micro = 0; micro < accum; micro++) {
                     long seed = Seeds.mix(s.seed(), step, micro);
                     Generator gen = torch.make_generator_cpu(seed);
-                    // the default generators (the lyric encoder's dropout): drawn per process, so other shards get
-                    // their own masks (the first keeps a one-process run's)
-                    torch.manual_seed(shard.index() == 0 ? Seeds.mix(seed, 1) : Seeds.mix(seed, 1, shard.index()));
+                    // the default generators (the lyric encoder's dropout): the same state in every process, whose
+                    // BatchDropout masks are drawn for the global batch (this shard's rows kept, as with the noise)
+                    torch.manual_seed(Seeds.mix(seed, 1));
                     BatchLoader.Shard part = loader.next(shard);
                     if (part.size() == 0) continue; // a short leftover batch left this process nothing
                     int g = part.globalSize(), n = part.size();
@@ -328,8 +329,10 @@ public final class TrainJob {
                             : rows(torch.randn(globalShape(batch.latents(), g), new GeneratorOptional(gen),
                             new TensorOptions()), part);
                     Tensor[] st = sampler.sample(g, gen);
-                    TrainingStep.Result r = trainingStep.run(batch.to(device),
-                            new SampledNoise(on(noise), on(rows(st[0], part)), on(rows(st[1], part))), weight / accum, true);
+                    TrainBatch onDevice = batch.to(device);
+                    SampledNoise sampled = new SampledNoise(on(noise), on(rows(st[0], part)), on(rows(st[1], part)));
+                    TrainingStep.Result r = BatchDropout.forRows(part.offset(), g,
+                            () -> trainingStep.run(onDevice, sampled, weight / accum, true));
                     loss += r.losses().total().item_double() * share / accum;
                     denoising += r.losses().denoising().item_double() * share / accum;
                     int k = 0;
