@@ -6,6 +6,7 @@ import dev.lofilora.train.TrainConfig;
 import dev.lofilora.train.TrainJob;
 import dev.lofilora.train.TrainPlugins;
 import dev.lofilora.train.TrainResult;
+import dev.lofilora.train.dist.DistOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "Settings not given here come from config/training_defaults.json.",
                 "",
-                "Exit codes: 0 finished (or stopped by Ctrl-C with a checkpoint); 1 stopped after too many non-finite steps; 2 bad input or configuration (model, caches, run folder, changed config on --resume); 3 internal error."
+                "Data-parallel: --nproc N starts N ranks here (torchrun-style, PyTorch c10d Gloo on CPU or NCCL on GPUs); each trains its share of every global batch and the LoRA gradients are all-reduced; rank 0 writes the run folder. Several machines: --nnodes M --node-rank R --master-addr A --master-port P on each. A scheduler that starts every rank itself: --rank/--world-size or RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.",
+                "",
+                "Exit codes: 0 finished (or stopped by Ctrl-C with a checkpoint); 1 stopped after too many non-finite steps, or a data-parallel rank died or hung (the others stop within --dist-timeout, naming it); 2 bad input or configuration (model, caches, run folder, changed config on --resume); 3 internal error."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "<dir|tiny>",
@@ -79,6 +83,40 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "<n>", description = "libtorch CPU threads; 0 = its default (default: threads, 0).")
     Integer threads;
 
+    @Option(names = "--nproc", paramLabel = "<n>", defaultValue = "1",
+            description = "Data-parallel processes to start on this machine (one per GPU with nccl), supervised like torchrun; --batch-size is per process, so the global batch is n × nnodes × batch size (default: ${DEFAULT-VALUE}).")
+    int nproc;
+
+    @Option(names = "--backend", paramLabel = "<gloo|nccl>", defaultValue = "gloo",
+            description = "PyTorch c10d backend of a data-parallel run: gloo (CPU) or nccl (CUDA, GPU build; each rank uses cuda:LOCAL_RANK) (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--nnodes", paramLabel = "<m>", defaultValue = "1", description = "Machines in the run; start lofi train --nproc n on each (default: ${DEFAULT-VALUE}).")
+    int nnodes;
+
+    @Option(names = "--node-rank", paramLabel = "<r>", defaultValue = "0", description = "This machine, 0 … nnodes-1; machine 0 runs rank 0 and the store (default: ${DEFAULT-VALUE}).")
+    int nodeRank;
+
+    @Option(names = "--master-addr", paramLabel = "<host>", description = "Host of rank 0 (default: MASTER_ADDR, else 127.0.0.1).")
+    String masterAddr;
+
+    @Option(names = "--master-port", paramLabel = "<port>", description = "Port of rank 0's rendezvous store (default: MASTER_PORT; else 29500, or a free port for a one-machine --nproc run).")
+    Integer masterPort;
+
+    @Option(names = "--rank", paramLabel = "<r>", description = "Run one rank yourself (a scheduler such as a SLURM array starts each); default: RANK.")
+    Integer rank;
+
+    @Option(names = "--world-size", paramLabel = "<n>", description = "Ranks in all when started with --rank; default: WORLD_SIZE.")
+    Integer worldSize;
+
+    @Option(names = "--dist-timeout", paramLabel = "<s>", defaultValue = "300",
+            description = "Seconds a rank waits in a collective (and the rendezvous) before the run stops naming the missing rank (default: ${DEFAULT-VALUE}).")
+    long distTimeout;
+
+    @Option(names = "--bucket-mb", paramLabel = "<mb>", defaultValue = "256",
+            description = "Gradient all-reduce bucket size in MiB (default: ${DEFAULT-VALUE}; README 'Data-parallel training' explains it).")
+    double bucketMb;
+
     @Mixin
     CommonOptions common;
 
@@ -87,6 +125,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TrainConfig config = config();
+        return run(config);
+    }
+
+    TrainConfig config() {
         TrainConfig config = TrainConfig.of(model, data, out, common.config()).withDevice(device).withResume(resume);
         if (maxSteps != null) config = config.with("max_steps", maxSteps);
         if (checkpointEvery != null) config = config.with("checkpoint_every", checkpointEvery);
@@ -98,8 +141,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (precision != null) config = config.with("precision", precision);
         if (noCheckpointing) config = config.with("gradient_checkpointing", false);
         if (threads != null) config = config.with("threads", threads);
+        return config;
+    }
 
+    private Integer run(TrainConfig config) {
         PrintWriter err = spec.commandLine().getErr();
+        if (nproc > 1 || nnodes > 1) return DistributedCli.launch(this, spec);
+        DistOptions dist = distOptions();
+        if (dist != null && dist.worldSize() > 1) return DistributedCli.rank(this, spec, config, dist);
         TrainJob job = new TrainJob(config, TrainPlugins.DEFAULT.withMessages(m -> { err.println(m); err.flush(); }));
         CountDownLatch printed = new CountDownLatch(1);
         // Ctrl-C (SIGINT) and SIGTERM: stop after the current step, write a checkpoint, print, then let the JVM exit.
@@ -121,6 +170,20 @@ public final class TrainCommand implements Callable<Integer> {
             return r.failure() != null ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
         } finally {
             printed.countDown();
+        }
+    }
+
+    /** This process's place in a data-parallel run (--rank/--world-size or RANK/WORLD_SIZE), or null. */
+    DistOptions distOptions() {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        if (rank == null && worldSize == null && !DistOptions.inEnvironment(env)) return null;
+        if (masterAddr != null) env.put("MASTER_ADDR", masterAddr);
+        if (masterPort != null) env.put("MASTER_PORT", String.valueOf(masterPort));
+        try {
+            return DistOptions.from(env, rank, worldSize, backend, Duration.ofSeconds(distTimeout),
+                    Math.max(4, (long) (bucketMb * (1 << 20))));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

@@ -56,7 +56,7 @@ public final class LoraLinear implements LinearAdapter {
         if (!enabled) return baseOut;
         var adapterType = lora_A.weight.value().scalar_type();
         Tensor in = x.scalar_type().value == adapterType.value ? x : x.to(adapterType);     // [..., in]
-        if (dropout > 0 && lora_A.isTraining()) in = torch.dropout(in, dropout, true);
+        if (dropout > 0 && lora_A.isTraining()) in = dev.lofilora.nn.BatchDropout.apply(in, dropout, true);
         Tensor delta = lora_B.forward(lora_A.forward(in)).mul(new Scalar(scaling));         // [..., out]
         Tensor y = baseOut.add(delta);
         return y.scalar_type().value == baseOut.scalar_type().value ? y : y.to(baseOut.scalar_type());

@@ -109,24 +109,43 @@ public final class BatchLoader {
     }
 
     /** Reads and returns the batch at the current position, then advances. */
-    public TrainBatch next() {
-        List<int[]> p = plan(position.epoch());
-        int[] items = p.get((int) position.batch());
-        TrainBatch b = load(items, position);
-        position = position.batch() + 1 < p.size() ? new DataPosition(position.epoch(), position.batch() + 1)
-                : new DataPosition(position.epoch() + 1, 0);
-        return b;
+    public TrainBatch next() { return next(DataShard.SINGLE).batch(); }
+
+    /**
+     * One process's part of a global batch: items {@code [offset, offset + batch.size())} of a {@code globalSize}-item
+     * batch, or a null batch when the share is empty.
+     */
+    public record Shard(TrainBatch batch, int offset, int globalSize) {
+        public int size() { return batch == null ? 0 : (int) batch.size(); }
     }
 
-    private TrainBatch load(int[] items, DataPosition at) {
+    /**
+     * Reads {@code shard}'s items of the batch at the current position, then advances. The items are cropped and
+     * seeded exactly as in the whole batch (the crop is the global batch's shortest track, from the index; crop
+     * offsets and prompt variants are seeded by the item's place in the global batch), so the shards of all processes
+     * together hold the same items as {@link #next()}; text and lyrics are padded to the global batch's longest.
+     */
+    public Shard next(DataShard shard) {
+        List<int[]> p = plan(position.epoch());
+        int[] items = p.get((int) position.batch());
+        int lo = shard.start(items.length), hi = shard.end(items.length);
+        long crop = java.util.Arrays.stream(items).mapToLong(i -> index.entries().get(i).frames()).min().orElseThrow();
+        TrainBatch b = hi > lo ? load(items, lo, hi, crop, position) : null;
+        position = position.batch() + 1 < p.size() ? new DataPosition(position.epoch(), position.batch() + 1)
+                : new DataPosition(position.epoch() + 1, 0);
+        return new Shard(b, lo, items.length);
+    }
+
+    private TrainBatch load(int[] all, int lo, int hi, long crop, DataPosition at) {
         List<TrackCache> caches = new ArrayList<>();
         try {
-            for (int i : items) caches.add(TrackCacheFile.read(index.entries().get(i).file(), expect));
-            long crop = caches.stream().mapToLong(TrackCache::frames).min().orElseThrow();
+            for (int i = lo; i < hi; i++) caches.add(TrackCacheFile.read(index.entries().get(all[i]).file(), expect));
+            // padded to the whole global batch's longest text/lyrics (from the index), so a shard's items are padded
+            // exactly as in a one-process run (padding changes the attention's reduction lengths)
             long maxText = 0, maxLyrics = 0;
-            for (TrackCache c : caches) {
-                maxText = Math.max(maxText, c.textStates().size(1));
-                maxLyrics = Math.max(maxLyrics, c.lyricIds().size(0));
+            for (int i : all) {
+                maxText = Math.max(maxText, index.entries().get(i).textLength());
+                maxLyrics = Math.max(maxLyrics, index.entries().get(i).lyricLength());
             }
             TensorVector latents = new TensorVector(), text = new TensorVector(), textMask = new TensorVector();
             TensorVector lyrics = new TensorVector(), lyricMask = new TensorVector();
@@ -135,7 +154,7 @@ public final class BatchLoader {
             for (int k = 0; k < caches.size(); k++) {
                 TrackCache c = caches.get(k);
                 keys.add(c.key());
-                SplittableRandom r = new SplittableRandom(Seeds.mix(seed, at.epoch(), at.batch(), k, 0xDA7A));
+                SplittableRandom r = new SplittableRandom(Seeds.mix(seed, at.epoch(), at.batch(), lo + k, 0xDA7A));
                 long start = c.frames() > crop ? r.nextLong(c.frames() - crop + 1) : 0;
                 int variant = r.nextInt((int) c.variants());
                 latents.push_back(c.latent().narrow(2, start, crop));                                  // [C, H, T']

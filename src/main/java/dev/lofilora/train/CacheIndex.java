@@ -25,7 +25,12 @@ import java.util.stream.Stream;
  */
 public final class CacheIndex {
     /** One track: its file, key, latent length T, number of prompt variants and SSL feature names. */
-    public record Entry(Path file, String key, long frames, long variants, Set<String> ssl) {}
+    /**
+     * @param textLength  padded prompt tokens of the text states (their dimension 1)
+     * @param lyricLength lyric tokens
+     */
+    public record Entry(Path file, String key, long frames, long variants, Set<String> ssl, long textLength,
+                        long lyricLength) {}
 
     private final Path dir;
     private final List<Entry> entries;
@@ -78,7 +83,7 @@ public final class CacheIndex {
             if (latent[2] < 1) throw corrupt(file, "latent has no frames");
             Set<String> ssl = new TreeSet<>();
             for (String n : f.names()) if (n.startsWith("ssl.")) ssl.add(n.substring(4));
-            return new Entry(file, key, latent[2], text[0], ssl);
+            return new Entry(file, key, latent[2], text[0], ssl, text[1], f.info("lyric_ids").shape()[0]);
         } catch (SafetensorsException e) {
             throw corrupt(file, e.getMessage());
         }

@@ -17,11 +17,18 @@ public record CfgDropout(double text, double speaker, double lyrics) {
     public static final CfgDropout OFF = new CfgDropout(0, 0, 0);
 
     /** A batch with the dropped conditions zeroed (new tensors; {@code batch} is left as it is). */
-    public TrainBatch apply(TrainBatch batch, Generator gen) {
+    public TrainBatch apply(TrainBatch batch, Generator gen) { return apply(batch, gen, 0, (int) batch.size()); }
+
+    /**
+     * {@link #apply(TrainBatch, Generator)} for items {@code [offset, offset + batch.size())} of a
+     * {@code globalSize}-item batch (one process of a data-parallel run): the draws are made for the whole batch and
+     * this part taken, so every item is dropped exactly as in a one-process run.
+     */
+    public TrainBatch apply(TrainBatch batch, Generator gen, int offset, int globalSize) {
         long b = batch.size();
-        Tensor keepText = keep(b, text, gen);
-        Tensor keepSpeaker = keep(b, speaker, gen);
-        Tensor keepLyrics = keep(b, lyrics, gen);
+        Tensor keepText = keep(globalSize, text, gen).narrow(0, offset, b);
+        Tensor keepSpeaker = keep(globalSize, speaker, gen).narrow(0, offset, b);
+        Tensor keepLyrics = keep(globalSize, lyrics, gen).narrow(0, offset, b);
         return new TrainBatch(batch.keys(), batch.latents(), batch.attentionMask(),
                 batch.textStates().mul(keepText.view(b, 1, 1)), batch.textMask(),
                 batch.speaker().mul(keepSpeaker.view(b, 1)),

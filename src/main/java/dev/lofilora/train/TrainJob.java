@@ -9,6 +9,7 @@ import dev.lofilora.common.ProgressListener;
 import dev.lofilora.lora.AdapterFile;
 import dev.lofilora.lora.AdapterFiles;
 import dev.lofilora.lora.LoraModel;
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.model.transformer.ACEStepTransformer2DModel;
 import dev.lofilora.model.transformer.AceStepConfig;
 import dev.lofilora.nn.Parameter;
@@ -54,14 +55,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TrainJob {
     private final TrainConfig config;
     private final TrainPlugins plugins;
+    private final DataShard shard;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
     public TrainJob(TrainConfig config) { this(config, TrainPlugins.DEFAULT); }
 
-    public TrainJob(TrainConfig config, TrainPlugins plugins) {
+    public TrainJob(TrainConfig config, TrainPlugins plugins) { this(config, plugins, DataShard.SINGLE); }
+
+    /**
+     * One process of a data-parallel run ({@code train.dist}): {@code settings.batch_size} is the global batch, of
+     * which this process trains {@code shard}'s items; {@code plugins.gradientHook()} must combine the processes'
+     * gradients and step scalars. Only the first shard writes the run folder; every process reads it on resume.
+     */
+    public TrainJob(TrainConfig config, TrainPlugins plugins, DataShard shard) {
         this.config = config;
         this.plugins = plugins;
+        this.shard = shard;
     }
 
     /** Asks the run to stop after the current step; it writes a checkpoint first. Thread-safe. */
@@ -87,7 +97,7 @@ public final class TrainJob {
         TrainSettings s = config.settings();
         Device device = Devices.parse(config.device());
         RunFolder run = new RunFolder(config.out());
-        if (!config.resume() && run.hasRun()) {
+        if (shard.writer() && !config.resume() && run.hasRun()) {
             throw new LofiException(config.out(), "already holds a training run",
                     "pass --resume to continue it, or choose another --out folder");
         }
@@ -109,7 +119,7 @@ public final class TrainJob {
     }
 
     private void say(RunFolder run, String message) {
-        if (run != null && java.nio.file.Files.isDirectory(run.dir)) run.log(message);
+        if (run != null && shard.writer() && java.nio.file.Files.isDirectory(run.dir)) run.log(message);
         if (plugins.messages() != null) plugins.messages().accept(message);
     }
 
@@ -170,10 +180,10 @@ public final class TrainJob {
                         pos = st.position();
                         bad = st.badSteps();
                     }
-                    points.addAll(run.truncateMetrics(start));
+                    if (shard.writer()) points.addAll(run.truncateMetrics(start));
                     say(run, "resumed " + run.dir + " at step " + start + (latest.isPresent() ? " from "
                             + latest.get().getFileName() : " (no checkpoint yet: from the start)"));
-                } else {
+                } else if (shard.writer()) {
                     run.create();
                     run.writeRun(runJson());
                     say(run, "started " + run.dir + ": " + index.size() + " tracks, " + lora.layers().size()
@@ -236,9 +246,11 @@ public final class TrainJob {
             long nanos = 0;
             Path latest = store.latest().orElse(null);
             String failure = null;
-            while (step < s.maxSteps() && !stop.get()) {
+            boolean stopAgreed = false; // a data-parallel run stops when any process was asked to, all at one step
+            while (step < s.maxSteps() && !(plugins.gradientHook() == null ? stop.get() : stopAgreed)) {
                 long t0 = System.nanoTime();
                 StepOutcome o = oneStep(loader, trainingStep, cfg, sampler, opt, schedule.lr(step), step);
+                stopAgreed = o.stop;
                 step++;
                 nanos += System.nanoTime() - t0;
                 if (o.ok) {
@@ -252,7 +264,7 @@ public final class TrainJob {
                             step, o.loss, o.gradNorm, bad));
                 }
                 points.add(new LossChart.Point(step, o.loss));
-                run.appendMetrics(metrics(step, o, schedule.lr(step - 1), (System.nanoTime() - t0) / 1e9, loader.position()));
+                if (shard.writer()) run.appendMetrics(metrics(step, o, schedule.lr(step - 1), (System.nanoTime() - t0) / 1e9, loader.position()));
                 progress.advance(1, String.format(Locale.ROOT, "loss %.4f lr %.1e", o.loss, schedule.lr(step - 1)));
                 if (bad >= s.maxBadSteps()) {
                     failure = "the loss or the gradients were not finite for " + bad + " steps in a row (last: step "
@@ -266,7 +278,7 @@ public final class TrainJob {
                     lastCheckpoint = step;
                 }
             }
-            boolean stopped = stop.get() && step < s.maxSteps() && failure == null;
+            boolean stopped = (stop.get() || stopAgreed) && step < s.maxSteps() && failure == null;
             if (stopped && step > lastCheckpoint) latest = checkpoint(store, opt, step, loader.position(), bad);
             if (stopped) say(run, "stopped on request at step " + step + "; --resume continues from " + latest);
             long ran = step - start;
@@ -275,6 +287,7 @@ public final class TrainJob {
         }
 
         private Path checkpoint(CheckpointStore store, AdamW opt, long step, DataPosition pos, int bad) {
+            if (!shard.writer()) return store.dir().resolve(CheckpointStore.name(step)); // written by the first process
             TrainingState st = new TrainingState(step, pos.epoch(), pos.batch(), s.seed(), TrainingState.RNG_SCHEME,
                     bad, identityHash);
             Path where = store.write(st, lora, opt.state());
@@ -287,43 +300,83 @@ public final class TrainJob {
             return where;
         }
 
-        private record StepOutcome(boolean ok, double loss, double denoising, List<Double> repa, double gradNorm) {}
+        private record StepOutcome(boolean ok, double loss, double denoising, List<Double> repa, double gradNorm,
+                                   boolean stop) {}
 
         private StepOutcome oneStep(BatchLoader loader, TrainingStep trainingStep, CfgDropout cfg,
                                     TimestepSampler sampler, AdamW opt, double lr, long step) {
             int accum = s.gradAccumulation();
             double loss = 0, denoising = 0;
             List<Double> repaTerms = new ArrayList<>();
+            // one term per REPA head even when this process's share is empty: the processes reduce equal-length arrays
+            if (repa) for (int k = 0; k < mc.sslNames().size(); k++) repaTerms.add(0.0);
             try (PointerScope scope = new PointerScope()) {
                 for (int micro = 0; micro < accum; micro++) {
                     long seed = Seeds.mix(s.seed(), step, micro);
                     Generator gen = torch.make_generator_cpu(seed);
-                    torch.manual_seed(Seeds.mix(seed, 1)); // the default generators: the lyric encoder's dropout
-                    TrainBatch batch = cfg.apply(loader.next(), gen);
+                    // the default generators (the lyric encoder's dropout): the same state in every process, whose
+                    // BatchDropout masks are drawn for the global batch (this shard's rows kept, as with the noise)
+                    torch.manual_seed(Seeds.mix(seed, 1));
+                    BatchLoader.Shard part = loader.next(shard);
+                    if (part.size() == 0) continue; // a short leftover batch left this process nothing
+                    int g = part.globalSize(), n = part.size();
+                    // This shard's share of the global batch mean: the processes' gradients are averaged, so n·N/G.
+                    double share = (double) n / g, weight = share * shard.count();
+                    TrainBatch batch = cfg.apply(part.batch(), gen, part.offset(), g);
+                    // Random draws are made for the whole global batch and this shard's rows taken: the same numbers
+                    // as a one-process run of the global batch.
                     Tensor noise = plugins.noise() != null ? plugins.noise().noise(batch, gen)
-                            : torch.randn(batch.latents().sizes().vec().get(), new GeneratorOptional(gen), new TensorOptions());
-                    Tensor[] st = sampler.sample((int) batch.size(), gen);
-                    TrainingStep.Result r = trainingStep.run(batch.to(device),
-                            new SampledNoise(on(noise), on(st[0]), on(st[1])), 1.0 / accum, true);
-                    loss += r.losses().total().item_double() / accum;
-                    denoising += r.losses().denoising().item_double() / accum;
+                            : rows(torch.randn(globalShape(batch.latents(), g), new GeneratorOptional(gen),
+                            new TensorOptions()), part);
+                    Tensor[] st = sampler.sample(g, gen);
+                    TrainBatch onDevice = batch.to(device);
+                    SampledNoise sampled = new SampledNoise(on(noise), on(rows(st[0], part)), on(rows(st[1], part)));
+                    TrainingStep.Result r = BatchDropout.forRows(part.offset(), g,
+                            () -> trainingStep.run(onDevice, sampled, weight / accum, true));
+                    loss += r.losses().total().item_double() * share / accum;
+                    denoising += r.losses().denoising().item_double() * share / accum;
                     int k = 0;
                     for (Tensor t : r.losses().projection().values()) {
-                        double v = t.item_double() / accum;
+                        double v = t.item_double() * share / accum;
                         if (repaTerms.size() <= k) repaTerms.add(v); else repaTerms.set(k, repaTerms.get(k) + v);
                         k++;
                     }
                 }
                 if (plugins.gradientHook() != null) plugins.gradientHook().afterBackward(params, step);
+                boolean stopNow = stop.get();
+                if (plugins.gradientHook() != null) {
+                    // the global batch's losses (each process added its share) and the stop vote, in one reduction
+                    double[] v = new double[3 + repaTerms.size()];
+                    v[0] = loss;
+                    v[1] = denoising;
+                    for (int k = 0; k < repaTerms.size(); k++) v[2 + k] = repaTerms.get(k);
+                    v[v.length - 1] = stopNow ? 1 : 0;
+                    v = plugins.gradientHook().sumScalars(v);
+                    loss = v[0];
+                    denoising = v[1];
+                    for (int k = 0; k < repaTerms.size(); k++) repaTerms.set(k, v[2 + k]);
+                    stopNow = v[v.length - 1] > 0;
+                }
                 double norm = GradientClipping.clip(params, s.maxGradNorm());
                 boolean ok = Double.isFinite(loss) && Double.isFinite(norm);
                 if (ok) opt.step(lr);
                 Grads.clear(params);
-                return new StepOutcome(ok, loss, denoising, repaTerms, norm);
+                return new StepOutcome(ok, loss, denoising, repaTerms, norm, stopNow);
             }
         }
 
         private Tensor on(Tensor t) { return t.to(device, t.scalar_type()); }
+
+        /** {@code t}'s rows of this process's part of the global batch (all of them in a one-process run). */
+        private static Tensor rows(Tensor t, BatchLoader.Shard part) {
+            return part.size() == part.globalSize() ? t : t.narrow(0, part.offset(), part.size());
+        }
+
+        private static long[] globalShape(Tensor t, int global) {
+            long[] shape = t.sizes().vec().get();
+            shape[0] = global;
+            return shape;
+        }
 
         private ObjectNode metrics(long step, StepOutcome o, double lr, double seconds, DataPosition next) {
             ObjectNode m = Json.MAPPER.createObjectNode();

@@ -37,6 +37,13 @@ public record TrainPlugins(Function<AceStepConfig, TrainingObjective> objective,
     @FunctionalInterface
     public interface GradientHook {
         void afterBackward(List<Parameter> params, long step);
+
+        /**
+         * After {@link #afterBackward}: the step's scalars (losses, each process's share of the global batch mean,
+         * and a stop vote) summed over the processes of a data-parallel run; a one-process run returns them as they
+         * are.
+         */
+        default double[] sumScalars(double[] values) { return values; }
     }
 
     public TrainPlugins withSampler(TimestepSampler s) { return new TrainPlugins(objective, s, noise, gradientHook, checkpointHook, messages); }

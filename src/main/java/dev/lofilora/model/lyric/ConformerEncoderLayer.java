@@ -1,5 +1,6 @@
 package dev.lofilora.model.lyric;
 
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.nn.LayerNorm;
 import dev.lofilora.nn.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -30,9 +31,9 @@ public final class ConformerEncoderLayer extends Module {
     /** x [B, N, d], keyPadding bool [B, 1, 1, N] (true = padding), posEmb [1, 2N−1, d] → [B, N, d]. */
     public Tensor forward(Tensor x, Tensor keyPadding, Tensor posEmb) {
         Tensor att = selfAttn.forward(normMha.forward(x), keyPadding, posEmb);
-        x = x.add(torch.dropout(att, dropoutRate, isTraining()));
+        x = x.add(BatchDropout.apply(att, dropoutRate, isTraining()));
         Tensor ff = feedForward.forward(normFf.forward(x));
         // The reference multiplies by ff_scale = 1.0 here (no macaron); ×1.0 is exact, so it is left out.
-        return x.add(torch.dropout(ff, dropoutRate, isTraining()));
+        return x.add(BatchDropout.apply(ff, dropoutRate, isTraining()));
     }
 }

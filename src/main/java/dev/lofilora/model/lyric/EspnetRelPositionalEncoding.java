@@ -1,5 +1,6 @@
 package dev.lofilora.model.lyric;
 
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.nn.Module;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -46,7 +47,7 @@ public final class EspnetRelPositionalEncoding extends Module {
         long n = x.size(1);
         Tensor scaled = x.mul(new Scalar(xscale)); // Python float scalar: same op-math as `x * self.xscale`
         Tensor posEmb = positionEncoding(n, x.device(), x.scalar_type());
-        return new Encoded(torch.dropout(scaled, dropoutRate, isTraining()),
+        return new Encoded(BatchDropout.apply(scaled, dropoutRate, isTraining()),
                 torch.dropout(posEmb, dropoutRate, isTraining()));
     }
 

@@ -1,5 +1,6 @@
 package dev.lofilora.model.lyric;
 
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.nn.LayerNorm;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
@@ -32,7 +33,7 @@ public final class LinearEmbed extends Module {
 
     /** x [B, N, in] → (x' [B, N, d] already ×√d, pos_emb [1, 2N−1, d]). */
     public EspnetRelPositionalEncoding.Encoded forward(Tensor x) {
-        Tensor h = torch.dropout(norm.forward(linear.forward(x)), dropoutRate, isTraining()); // [B, N, d]
+        Tensor h = BatchDropout.apply(norm.forward(linear.forward(x)), dropoutRate, isTraining()); // [B, N, d]
         return posEnc.forward(h);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lofilora.model.lyric;
 
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.nn.F;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
@@ -21,6 +22,6 @@ public final class PositionwiseFeedForward extends Module {
     /** x [B, N, d] → [B, N, d]. */
     public Tensor forward(Tensor x) {
         Tensor h = F.silu(w1.forward(x));                      // [B, N, units]
-        return w2.forward(torch.dropout(h, dropoutRate, isTraining()));
+        return w2.forward(BatchDropout.apply(h, dropoutRate, isTraining()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lofilora.model.lyric;
 
+import dev.lofilora.nn.BatchDropout;
 import dev.lofilora.nn.F;
 import dev.lofilora.nn.Linear;
 import dev.lofilora.nn.Module;
@@ -69,7 +70,7 @@ public final class RelPositionMultiHeadedAttention extends Module {
         Tensor masked = scores.masked_fill(keyPadding, new Scalar(Double.NEGATIVE_INFINITY));
         // A row whose keys are all padding is NaN after the softmax; the second fill turns it into zeros (§2.6).
         Tensor attn = F.softmax(masked, -1).masked_fill(keyPadding, new Scalar(0.0));  // [B, h, N, N]
-        if (dropoutRate > 0) attn = torch.dropout(attn, dropoutRate, isTraining());
+        if (dropoutRate > 0) attn = BatchDropout.apply(attn, dropoutRate, isTraining());
         Tensor ctx = torch.matmul(attn, v)                                             // [B, h, N, dk]
                 .transpose(1, 2).contiguous().view(b, n, (long) heads * headDim);      // [B, N, d]
         return linearOut.forward(ctx);
