@@ -1,0 +1,115 @@
+package dev.lofilora.metrics.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lofilora.common.ConfigFiles;
+import dev.lofilora.common.Json;
+import dev.lofilora.common.LofiException;
+import dev.lofilora.common.ProgressListener;
+import dev.lofilora.infer.ErgSwitches;
+import dev.lofilora.infer.GenerateConfig;
+import dev.lofilora.infer.GenerateJob;
+import dev.lofilora.infer.GenerateResult;
+import dev.lofilora.infer.GenerationItem;
+import dev.lofilora.infer.InferenceLora;
+import dev.lofilora.infer.SamplingSettings;
+import dev.lofilora.infer.Text2MusicPipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The generation half of {@code lofi validate --run}: renders the seeded validation prompt set with each chosen
+ * checkpoint as the LoRA ({@link GenerateJob}), into {@code <out>/generated/<label>/} — {@code <id>.wav} and
+ * {@code <id>_input_params.json} per clip, then the {@code prompts.json} that pairs them for scoring.
+ *
+ * <p>Resumable at two levels: {@code generation.json} records the checkpoint's adapter hash and every setting the
+ * clips depend on, and a folder made for another hash or other settings is cleared first; within a folder
+ * {@link GenerateJob} skips each clip whose files exist for the same settings, so an interrupted run keeps every
+ * finished clip (each written atomically, audio before its parameters file). {@code prompts.json} is written last, so
+ * a folder is only scoreable once every clip is there.
+ */
+final class RunGeneration {
+    static final String GENERATED = "generated";
+    static final String MARKER = "generation.json";
+    static final String INSTRUMENTAL = "[instrumental]";
+
+    private RunGeneration() {}
+
+    /** Everything that determines the clips of one checkpoint; a change clears the folder. */
+    record Key(String model, String checkpoint, String checkpointSha256, double seconds, GenerationSettings settings,
+               String device, List<PromptSet.Entry> prompts) {}
+
+    /**
+     * Generates for each checkpoint; returns the folder per checkpoint and what was done. {@code lyricsDir}: where
+     * each prompt's source track's {@code <id>_lyrics.txt} is looked up (absent: instrumental).
+     */
+    static List<ValidateResult.Generation> run(RunCheckpoints run, PromptSet prompts, GenerationSettings g,
+                                               SamplingSettings sampling, double seconds, String device,
+                                               Path lyricsDir, Path out, ConfigFiles configs, ProgressListener p) {
+        List<GenerationItem> items = new ArrayList<>();
+        for (PromptSet.Entry e : prompts.clips()) {
+            items.add(new GenerationItem(e.id(), e.prompt(), lyrics(lyricsDir, e.source()), seconds, e.seed()));
+        }
+        List<ValidateResult.Generation> done = new ArrayList<>();
+        for (RunCheckpoints.Checkpoint ck : run.checkpoints()) {
+            Path dir = out.resolve(GENERATED).resolve(ck.label());
+            Key key = new Key(run.model(), ck.dir().toAbsolutePath().normalize().toString(), ck.sha256(), seconds, g,
+                    device, prompts.clips());
+            prepare(dir, key);
+            GenerateResult r = new GenerateJob(new GenerateConfig(run.model(), items, sampling, ErgSwitches.ALL,
+                    new Text2MusicPipeline.Options(device, g.bf16(), null, ck.dir(), g.loraScale(),
+                            InferenceLora.ScaleMode.TRAINING, configs), dir, GenerateConfig.Format.WAV, false, false))
+                    .run(p);
+            List<String> failed = r.items().stream().filter(i -> i.status().equals("failed"))
+                    .map(i -> i.name() + ": " + i.message()).toList();
+            if (!failed.isEmpty()) {
+                throw new LofiException(dir, failed.size() + " clip(s) could not be generated with " + ck.label() + ": "
+                        + String.join("; ", failed), "fix the cause and re-run: finished clips are kept");
+            }
+            try {
+                prompts.write(dir);
+            } catch (IOException e) {
+                throw new LofiException(dir, "cannot be written: " + e.getMessage(), "check the folder is writable", e);
+            }
+            long generated = r.items().stream().filter(i -> i.status().equals("generated")).count();
+            done.add(new ValidateResult.Generation(ck.label(), ck.step(), ck.dir().toString(), ck.sha256(),
+                    dir.toString(), (int) generated, r.items().size() - (int) generated, r.seconds()));
+        }
+        return done;
+    }
+
+    /** Clears {@code dir} when it was made for another checkpoint file or other settings; records the key. */
+    private static void prepare(Path dir, Key key) {
+        Path marker = dir.resolve(MARKER);
+        try {
+            JsonNode want = Json.MAPPER.valueToTree(key);
+            if (Files.isDirectory(dir) && !(Files.isRegularFile(marker) && want.equals(Json.readTree(marker)))) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+                }
+            }
+            Files.createDirectories(dir);
+            if (!Files.isRegularFile(marker)) Json.write(marker, key);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof LofiException le) throw le;
+            throw new LofiException(dir, "cannot be prepared: " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+
+    private static String lyrics(Path dir, String source) {
+        Path f = dir.resolve(source + "_lyrics.txt");
+        if (!Files.isRegularFile(f)) return INSTRUMENTAL;
+        try {
+            String s = Files.readString(f, StandardCharsets.UTF_8).strip();
+            return s.isEmpty() ? INSTRUMENTAL : s;
+        } catch (IOException e) {
+            throw new LofiException(f, "cannot be read: " + e.getMessage(), "check permissions", e);
+        }
+    }
+}
