@@ -38,6 +38,8 @@ final class RunGeneration {
     static final String GENERATED = "generated";
     static final String MARKER = "generation.json";
     static final String INSTRUMENTAL = "[instrumental]";
+    /** Audio seconds per latent frame (DCAE ×8 over mel hop 512 at 44.1 kHz). */
+    static final double LATENT_FRAME_SECONDS = 512.0 * 8 / 44100;
 
     private RunGeneration() {}
 
@@ -53,8 +55,9 @@ final class RunGeneration {
                                                SamplingSettings sampling, double seconds, String device,
                                                Path lyricsDir, Path out, ConfigFiles configs, ProgressListener p) {
         List<GenerationItem> items = new ArrayList<>();
+        double duration = duration(seconds);
         for (PromptSet.Entry e : prompts.clips()) {
-            items.add(new GenerationItem(e.id(), e.prompt(), lyrics(lyricsDir, e.source()), seconds, e.seed()));
+            items.add(new GenerationItem(e.id(), e.prompt(), lyrics(lyricsDir, e.source()), duration, e.seed()));
         }
         List<ValidateResult.Generation> done = new ArrayList<>();
         for (RunCheckpoints.Checkpoint ck : run.checkpoints()) {
@@ -84,11 +87,20 @@ final class RunGeneration {
         return done;
     }
 
+    /**
+     * The duration asked of the pipeline for clips scored over {@code seconds}: ACE-Step's latent has
+     * {@code int(duration·44100/4096)} frames, which rounds the audio down (2 s gives 1.95 s, 30 s gives 29.99 s), so
+     * one latent frame (4096/44100 s, 93 ms) more is asked and the scorer cuts the clip to {@code seconds}.
+     */
+    static double duration(double seconds) {
+        return Math.min(GenerationItem.MAX_SECONDS, seconds + LATENT_FRAME_SECONDS);
+    }
+
     /** Clears {@code dir} when it was made for another checkpoint file or other settings; records the key. */
     private static void prepare(Path dir, Key key) {
         Path marker = dir.resolve(MARKER);
         try {
-            JsonNode want = Json.MAPPER.valueToTree(key);
+            JsonNode want = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(key)); // as read back: same node types
             if (Files.isDirectory(dir) && !(Files.isRegularFile(marker) && want.equals(Json.readTree(marker)))) {
                 try (Stream<Path> s = Files.walk(dir)) {
                     for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
