@@ -72,7 +72,7 @@ public final class Text2MusicPipeline implements AutoCloseable {
     private final ACEStepTransformer2DModel transformer;
     private final AutoCloseable transformerOwner;
     private final FrozenComponents frozen;
-    private final InferenceLora lora;
+    private InferenceLora lora;
     private final Device device;
     private final ScalarType dtype;
     private final String description;
@@ -165,6 +165,19 @@ public final class Text2MusicPipeline implements AutoCloseable {
 
     /** The applied LoRA, or null. */
     public InferenceLora lora() { return lora; }
+
+    /**
+     * Replaces the applied LoRA without reloading the model (lofi validate --run renders every checkpoint of a run
+     * with one load): the current adapter is removed first, then {@code path} (null: none) is applied as
+     * {@link Options} would. A file that does not fit leaves the pipeline without a LoRA and throws.
+     */
+    public void setLora(Path path, double scale, InferenceLora.ScaleMode mode) {
+        if (lora != null) {
+            lora.close();
+            lora = null;
+        }
+        if (path != null) lora = InferenceLora.apply(transformer, path, scale, mode);
+    }
 
     public Device device() { return device; }
 

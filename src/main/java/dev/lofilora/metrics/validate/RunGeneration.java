@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * checkpoint as the LoRA ({@link GenerateJob}), into {@code <out>/generated/<label>/} — {@code <id>.wav} and
  * {@code <id>_input_params.json} per clip, then the {@code prompts.json} that pairs them for scoring.
  *
- * <p>Resumable at two levels: {@code generation.json} records the checkpoint's adapter hash and every setting the
+ * <p>The base model is loaded once, and only when some clip is missing; each checkpoint's adapter is swapped in
+ * ({@link Text2MusicPipeline#setLora}). Resumable at two levels: {@code generation.json} records the checkpoint's adapter hash and every setting the
  * clips depend on, and a folder made for another hash or other settings is cleared first; within a folder
  * {@link GenerateJob} skips each clip whose files exist for the same settings, so an interrupted run keeps every
  * finished clip (each written atomically, audio before its parameters file). {@code prompts.json} is written last, so
@@ -59,32 +60,53 @@ final class RunGeneration {
         for (PromptSet.Entry e : prompts.clips()) {
             items.add(new GenerationItem(e.id(), e.prompt(), lyrics(lyricsDir, e.source()), duration, e.seed()));
         }
-        List<ValidateResult.Generation> done = new ArrayList<>();
+        List<GenerateJob> jobs = new ArrayList<>();
         for (RunCheckpoints.Checkpoint ck : run.checkpoints()) {
             Path dir = out.resolve(GENERATED).resolve(ck.label());
-            Key key = new Key(run.model(), ck.dir().toAbsolutePath().normalize().toString(), ck.sha256(), seconds, g,
-                    device, prompts.clips());
-            prepare(dir, key);
-            GenerateResult r = new GenerateJob(new GenerateConfig(run.model(), items, sampling, ErgSwitches.ALL,
-                    new Text2MusicPipeline.Options(device, g.bf16(), null, ck.dir(), g.loraScale(),
-                            InferenceLora.ScaleMode.TRAINING, configs), dir, GenerateConfig.Format.WAV, false, false))
-                    .run(p);
-            List<String> failed = r.items().stream().filter(i -> i.status().equals("failed"))
-                    .map(i -> i.name() + ": " + i.message()).toList();
-            if (!failed.isEmpty()) {
-                throw new LofiException(dir, failed.size() + " clip(s) could not be generated with " + ck.label() + ": "
-                        + String.join("; ", failed), "fix the cause and re-run: finished clips are kept");
+            prepare(dir, new Key(run.model(), ck.dir().toAbsolutePath().normalize().toString(), ck.sha256(), seconds, g,
+                    device, prompts.clips()));
+            jobs.add(new GenerateJob(new GenerateConfig(run.model(), items, sampling, ErgSwitches.ALL, options(g,
+                    device, ck.dir(), configs), dir, GenerateConfig.Format.WAV, false, false)));
+        }
+        List<ValidateResult.Generation> done = new ArrayList<>();
+        Text2MusicPipeline pipeline = null;
+        try {
+            for (int i = 0; i < jobs.size(); i++) {
+                RunCheckpoints.Checkpoint ck = run.checkpoints().get(i);
+                Path dir = out.resolve(GENERATED).resolve(ck.label());
+                long t0 = System.nanoTime();
+                int generated = 0;
+                if (!jobs.get(i).upToDate()) {
+                    // one load of the base model for the whole run; each checkpoint's adapter swapped in
+                    if (pipeline == null) pipeline = Text2MusicPipeline.open(run.model(), options(g, device, null, configs));
+                    pipeline.setLora(ck.dir(), g.loraScale(), InferenceLora.ScaleMode.TRAINING);
+                    GenerateResult r = jobs.get(i).run(pipeline, p);
+                    List<String> failed = r.items().stream().filter(x -> x.status().equals("failed"))
+                            .map(x -> x.name() + ": " + x.message()).toList();
+                    if (!failed.isEmpty()) {
+                        throw new LofiException(dir, failed.size() + " clip(s) could not be generated with "
+                                + ck.label() + ": " + String.join("; ", failed),
+                                "fix the cause and re-run: finished clips are kept");
+                    }
+                    generated = (int) r.items().stream().filter(x -> x.status().equals("generated")).count();
+                }
+                try {
+                    prompts.write(dir);
+                } catch (IOException e) {
+                    throw new LofiException(dir, "cannot be written: " + e.getMessage(), "check the folder is writable", e);
+                }
+                done.add(new ValidateResult.Generation(ck.label(), ck.step(), ck.dir().toString(), ck.sha256(),
+                        dir.toString(), generated, items.size() - generated, (System.nanoTime() - t0) / 1e9));
             }
-            try {
-                prompts.write(dir);
-            } catch (IOException e) {
-                throw new LofiException(dir, "cannot be written: " + e.getMessage(), "check the folder is writable", e);
-            }
-            long generated = r.items().stream().filter(i -> i.status().equals("generated")).count();
-            done.add(new ValidateResult.Generation(ck.label(), ck.step(), ck.dir().toString(), ck.sha256(),
-                    dir.toString(), (int) generated, r.items().size() - (int) generated, r.seconds()));
+        } finally {
+            if (pipeline != null) pipeline.close();
         }
         return done;
+    }
+
+    private static Text2MusicPipeline.Options options(GenerationSettings g, String device, Path lora, ConfigFiles c) {
+        return new Text2MusicPipeline.Options(device, g.bf16(), null, lora, g.loraScale(),
+                InferenceLora.ScaleMode.TRAINING, c);
     }
 
     /**

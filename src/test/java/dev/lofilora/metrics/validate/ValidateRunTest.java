@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -176,26 +177,35 @@ class ValidateRunTest {
 
     @Test
     @Order(4)
-    void aRetrainedCheckpointIsGeneratedAgain() throws IOException {
-        // step-000002 rewritten with other adapter weights (as a retrained run would): its hash changes
+    void aRetrainedCheckpointIsGeneratedAgainAndTheSwappedAdapterGivesTheFreshlyLoadedClips() throws IOException {
+        // step-000002 rewritten with step-000001's adapter (as a retrained run would): its hash changes
         Path ck1 = runDir.resolve("checkpoints/step-000001"), ck2 = runDir.resolve("checkpoints/step-000002");
         Path saved = root.resolve("step2-adapter.safetensors");
+        byte[] firstStep2Clip = Files.readAllBytes(out.resolve("generated/step-000002").resolve(firstId()));
         Files.copy(ck2.resolve("adapter_model.safetensors"), saved);
         Files.copy(ck1.resolve("adapter_model.safetensors"), ck2.resolve("adapter_model.safetensors"),
                 StandardCopyOption.REPLACE_EXISTING);
         try {
-            Run r = lofi(args(out, "last"));
+            Run r = lofi(args(out, "all"));
             assertTrue(r.code == 0 || r.code == 1, r.err);
             JsonNode g = Json.MAPPER.readTree(r.out).at("/run/checkpoints");
-            assertEquals(1, g.size(), "--checkpoints last");
-            assertEquals("step-000002", g.get(0).get("label").asText());
-            assertEquals(2, g.get(0).get("generated").asInt(), "another adapter file: its clips are generated again");
-            assertTrue(java.util.Arrays.equals(Files.readAllBytes(out.resolve("generated/step-000001").resolve(firstId())),
-                    Files.readAllBytes(out.resolve("generated/step-000002").resolve(firstId()))),
-                    "the same adapter and seeds give the same clip");
+            assertEquals(0, g.get(0).get("generated").asInt(), "step-000001 unchanged");
+            assertEquals(2, g.get(1).get("generated").asInt(), "another adapter file: step-000002's clips generated again");
+            assertArrayEquals(Files.readAllBytes(out.resolve("generated/step-000001").resolve(firstId())),
+                    Files.readAllBytes(out.resolve("generated/step-000002").resolve(firstId())),
+                    "the same adapter and seed give the same clip");
         } finally {
             Files.copy(saved, ck2.resolve("adapter_model.safetensors"), StandardCopyOption.REPLACE_EXISTING);
         }
+        // back to the original adapter, generated alone on a freshly loaded model: the clip the first run made after
+        // swapping step-000001's adapter out and step-000002's in, bit for bit
+        Run last = lofi(args(out, "last"));
+        JsonNode g = Json.MAPPER.readTree(last.out).at("/run/checkpoints");
+        assertEquals(1, g.size(), "--checkpoints last");
+        assertEquals("step-000002", g.get(0).get("label").asText());
+        assertEquals(2, g.get(0).get("generated").asInt());
+        assertArrayEquals(firstStep2Clip, Files.readAllBytes(out.resolve("generated/step-000002").resolve(firstId())),
+                "swapping adapters on one loaded model leaves nothing of the previous one");
     }
 
     @Test
