@@ -51,7 +51,7 @@ public final class ValidateCommand implements Callable<Integer> {
     Path clapTokenizer;
 
     @Option(names = "--seconds", paramLabel = "<s>",
-            description = "Clip length scored (default: seconds of config/validation.json, 30).")
+            description = "Clip length scored and, with --run, generated (default: seconds of config/validation.json, 30).")
     Double seconds;
 
     @Option(names = "--out", paramLabel = "<dir>", defaultValue = "validation_report",

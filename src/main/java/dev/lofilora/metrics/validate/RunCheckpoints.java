@@ -75,7 +75,7 @@ public record RunCheckpoints(Path run, String model, List<Checkpoint> checkpoint
                     + ADAPTER + " and " + STATE + ")", "train until the first checkpoint is written "
                     + "(checkpoint_every), or point --run at another run");
         }
-        String model = modelOverride != null ? modelOverride : baseModel(runJson, json);
+        String model = modelOverride != null ? checkModel(modelOverride) : baseModel(runJson, json);
         return new RunCheckpoints(run, model, select(run, all, selection));
     }
 
@@ -156,6 +156,17 @@ public record RunCheckpoints(Path run, String model, List<Checkpoint> checkpoint
         throw new LofiException(runJson, "trained on " + m + ", which is not inside an ACE-Step v1 checkpoint folder "
                 + "(with " + Text2MusicPipeline.TRANSFORMER_DIR + "/, music_dcae_f8c8/, music_vocoder/, umt5-base/) here",
                 "give the checkpoint folder with --model <ACE-Step-v1-3.5B folder>");
+    }
+
+    /** {@code --model}: "tiny" or a folder holding {@code ace_step_transformer/}. */
+    private static String checkModel(String model) {
+        if (TinyPreset.isTiny(model)) return TinyPreset.NAME;
+        Path p = Path.of(model);
+        if (!Files.isDirectory(p.resolve(Text2MusicPipeline.TRANSFORMER_DIR))) {
+            throw new LofiException(p, Files.isDirectory(p) ? "has no " + Text2MusicPipeline.TRANSFORMER_DIR + "/"
+                    : "does not exist", "give --model tiny or an ACE-Step v1 checkpoint folder");
+        }
+        return p.toString();
     }
 
     /** sha256 over the adapter's weights and config (streamed: a rank-256 adapter is hundreds of MB). */

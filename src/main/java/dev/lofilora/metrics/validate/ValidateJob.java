@@ -29,10 +29,12 @@ import java.util.TreeMap;
  * VGGish FAD against the reference set, CLAP score against each clip's own prompt — and against the gates of
  * {@code config/validation.json}; scores the real tracks with the same pipeline (their own CLAP score is the base of
  * the relative gate); picks the best checkpoint; writes {@code validation_report.json}, {@code validation_report.html}
- * and its plots into the output folder.
+ * and its plots into the output folder. With {@link ValidateConfig#run()} the folders are made first: the seeded
+ * validation prompt set ({@link PromptSet}) rendered with each chosen checkpoint of a training run as the LoRA
+ * ({@link RunGeneration}, {@link RunCheckpoints}), then scored exactly as given folders are.
  *
- * <p>All inputs are checked (folders, prompt pairing, reference size, weights) before anything is computed or
- * written. Resumable: each file's embeddings are cached ({@code cache/}) and each scored checkpoint is kept in
+ * <p>All inputs are checked (folders, prompt pairing, reference size, weights; the run, its checkpoints and the
+ * sampling settings) before anything is generated, computed or written. Resumable: each file's embeddings are cached ({@code cache/}) and each scored checkpoint is kept in
  * {@code checkpoints/<label>.json} with a key of everything it depends on, so a re-run recomputes only what changed.
  * The reports are written last, atomically.
  *

@@ -153,6 +153,8 @@ class ValidateRunTest {
             assertEquals(2, players.size(), "players for the best checkpoint's 2 generated clips");
             String src = (String) browser.executeScript("return arguments[0].src;", players.get(0));
             assertTrue(src.contains("/generated/step-00000") && src.endsWith(".wav"), src);
+            assertTrue(browser.findElement(By.id("generation")).getText().contains("euler 2 steps"),
+                    browser.findElement(By.id("generation")).getText());
         } finally {
             browser.quit();
         }
