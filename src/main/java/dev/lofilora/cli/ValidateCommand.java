@@ -116,14 +116,14 @@ public final class ValidateCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "reference: %d tracks, %d segments of %.1f s, %d VGGish frames; own CLAP score %.3f%n",
                 ref.tracks(), ref.segments(), ref.segmentSeconds(), ref.frames(), ref.clapScore());
         w.printf(Locale.ROOT, "gates:     FAD < %.2f; %s%n", r.gates().fadMax(), r.gates().clapText());
-        w.printf("%-24s %8s %6s %7s %9s %9s %7s %7s  %s%n", "checkpoint", "step", "clips", "frames", "FAD", "FAD-inf",
-                "CLAP", "÷real", "gates");
         if (r.run() != null) {
             for (ValidateResult.Generation g : r.run().checkpoints()) {
                 w.printf(Locale.ROOT, "generated: %-24s %d new, %d already there (%.1f s) -> %s%n", g.label(),
                         g.generated(), g.unchanged(), g.seconds(), g.dir());
             }
         }
+        w.printf("%-24s %8s %6s %7s %9s %9s %7s %7s  %s%n", "checkpoint", "step", "clips", "frames", "FAD", "FAD-inf",
+                "CLAP", "÷real", "gates");
         for (ValidateResult.CheckpointResult c : r.checkpoints()) {
             w.printf(Locale.ROOT, "%-24s %8s %6d %7d %9.3f %9s %7.3f %7s  %s%s%s%n", c.label(),
                     c.step() == null ? "-" : c.step().toString(), c.clips(), c.frames(), c.fad(),
