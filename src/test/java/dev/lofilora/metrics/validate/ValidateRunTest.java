@@ -1,6 +1,7 @@
 package dev.lofilora.metrics.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lofilora.Browser;
 import dev.lofilora.cache.CacheMetadata;
 import dev.lofilora.cache.CacheStamp;
 import dev.lofilora.cache.TrackCache;
@@ -136,7 +137,7 @@ class ValidateRunTest {
     @Test
     @Order(2)
     void theHtmlReportShowsItsPlotsInARealBrowser() throws IOException {
-        ChromeDriver browser = HeadlessChromium.start(root.resolve("chromium-profile"));
+        ChromeDriver browser = Browser.start(Files.createDirectories(root.resolve("chromium-profile")));
         try {
             browser.get(out.resolve(ValidateJob.REPORT_HTML).toUri().toString());
             assertEquals("Validation report", browser.getTitle());
