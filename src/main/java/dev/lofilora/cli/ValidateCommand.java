@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi validate}: FAD and CLAP score of generated audio per checkpoint, with the gates ({@link ValidateJob}). */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Scores generated audio, one folder per checkpoint, against the held-out real tracks: VGGish FAD against the reference set and the CLAP score of each clip against its own prompt (paired by id), the real tracks' own CLAP score under the same pipeline, and the gates of config/validation.json (FAD < fad_max; CLAP >= clap_relative_min x the real tracks' score, or an absolute threshold). Writes validation_report.json and validation_report.html with plots to --out. Resumable.",
+                "Scores generated audio, one folder per checkpoint (given, or generated first from a training run's checkpoints with --run), against the held-out real tracks: VGGish FAD against the reference set and the CLAP score of each clip against its own prompt (paired by id), the real tracks' own CLAP score under the same pipeline, and the gates of config/validation.json (FAD < fad_max; CLAP >= clap_relative_min x the real tracks' score, or an absolute threshold). Writes validation_report.json and validation_report.html with plots to --out. Resumable.",
                 "",
                 "Exit codes: 0 the best checkpoint passes every gate; 1 it fails one; 2 bad input (folders, prompts, weights, config); 3 internal error."
         })
@@ -51,7 +51,7 @@ public final class ValidateCommand implements Callable<Integer> {
     Path clapTokenizer;
 
     @Option(names = "--seconds", paramLabel = "<s>",
-            description = "Clip length scored (default: seconds of config/validation.json, 30).")
+            description = "Clip length scored and, with --run, generated (default: seconds of config/validation.json, 30).")
     Double seconds;
 
     @Option(names = "--out", paramLabel = "<dir>", defaultValue = "validation_report",
@@ -63,26 +63,44 @@ public final class ValidateCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--run", paramLabel = "<run-dir>",
-            description = "Generate the validation prompt set for the checkpoints of a training run first. Needs lofi generate, which is not available yet: pass folders of generated audio instead.")
+            description = "Generate first: render the seeded validation prompt set (--clips-per-style prompts per style of --reference) with each chosen checkpoint of this lofi train run as the LoRA, into <out>/generated/<step-NNNNNN>/, then score those folders. Resumable: clips made for the same adapter file and settings are not generated again.")
     Path run;
 
-    @Option(names = "--checkpoints", paramLabel = "all|last|N",
-            description = "With --run: which checkpoints to generate for (waits for lofi generate).")
+    @Option(names = "--checkpoints", paramLabel = "all|last|N[,N...]",
+            description = "With --run: which checkpoints: all, the last, or steps (500 or 500,1000) (default: all).")
     String checkpoints;
+
+    @Option(names = "--model", paramLabel = "<model>",
+            description = "With --run: the base model, tiny or an ACE-Step v1 checkpoint folder (default: the one the run trained on, from its run.json).")
+    String model;
+
+    @Option(names = "--clips-per-style", paramLabel = "<K>",
+            description = "With --run: prompts per style of the validation split (default: generation.clips_per_style of config/validation.json, 4).")
+    Integer clipsPerStyle;
+
+    @Option(names = "--steps", paramLabel = "<n>",
+            description = "With --run: sampling steps (default: generation.infer_steps of config/validation.json, 60; Euler, APG 15, as ACE-Step).")
+    Integer steps;
 
     @Override
     public Integer call() {
-        if (run != null || checkpoints != null) {
-            throw new LofiException("--run/--checkpoints generate audio from a run's checkpoints, which needs lofi "
-                    + "generate (the sampler issue); it is not in this build", "generate clips per checkpoint yourself and "
-                    + "pass the folders: lofi validate <dir>... --reference data/validation --vggish ... --clap ...");
+        if (run == null && (checkpoints != null || model != null || clipsPerStyle != null || steps != null)) {
+            throw new LofiException("--checkpoints, --model, --clips-per-style and --steps go with --run",
+                    "add --run runs/<name>, or drop them to score folders of generated audio");
         }
-        if (generated.isEmpty()) {
-            throw new LofiException("no folders of generated audio given", "pass one folder per checkpoint, e.g. "
-                    + "lofi validate gen/step-001000 gen/step-002000 --reference data/validation --vggish tiny --clap tiny");
+        if (run != null && !generated.isEmpty()) {
+            throw new LofiException("both --run and folders of generated audio were given",
+                    "either generate from a run (--run) or score folders, not both");
         }
+        if (run == null && generated.isEmpty()) {
+            throw new LofiException("no folders of generated audio given and no --run", "pass one folder per checkpoint, "
+                    + "e.g. lofi validate gen/step-001000 gen/step-002000 --reference data/validation --vggish tiny "
+                    + "--clap tiny, or generate from a run: lofi validate --run runs/<name> ...");
+        }
+        ValidateConfig.RunSource source = run == null ? null
+                : new ValidateConfig.RunSource(run, checkpoints, model, clipsPerStyle, steps);
         ValidateResult r = ValidateJob.run(new ValidateConfig(reference, CheckpointAudio.of(generated), vggish, clap,
-                clapTokenizer, out, seconds, device, common.config()), ConsoleProgress.create(common));
+                clapTokenizer, out, seconds, device, common.config(), source), ConsoleProgress.create(common));
         PrintWriter w = spec.commandLine().getOut();
         if (common.json) {
             w.println(Json.toString(r));
@@ -98,6 +116,12 @@ public final class ValidateCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "reference: %d tracks, %d segments of %.1f s, %d VGGish frames; own CLAP score %.3f%n",
                 ref.tracks(), ref.segments(), ref.segmentSeconds(), ref.frames(), ref.clapScore());
         w.printf(Locale.ROOT, "gates:     FAD < %.2f; %s%n", r.gates().fadMax(), r.gates().clapText());
+        if (r.run() != null) {
+            for (ValidateResult.Generation g : r.run().checkpoints()) {
+                w.printf(Locale.ROOT, "generated: %-24s %d new, %d already there (%.1f s) -> %s%n", g.label(),
+                        g.generated(), g.unchanged(), g.seconds(), g.dir());
+            }
+        }
         w.printf("%-24s %8s %6s %7s %9s %9s %7s %7s  %s%n", "checkpoint", "step", "clips", "frames", "FAD", "FAD-inf",
                 "CLAP", "÷real", "gates");
         for (ValidateResult.CheckpointResult c : r.checkpoints()) {

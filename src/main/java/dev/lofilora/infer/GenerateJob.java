@@ -39,8 +39,39 @@ public final class GenerateJob {
     }
 
     public GenerateResult run(ProgressListener progress) {
-        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         long t0 = System.nanoTime();
+        check();
+        try (Text2MusicPipeline pipeline = Text2MusicPipeline.open(config.model(), config.pipeline())) {
+            return generateAll(pipeline, progress, t0);
+        }
+    }
+
+    /**
+     * As {@link #run(ProgressListener)} with a pipeline the caller opened and keeps (one load for several jobs, e.g.
+     * one per LoRA checkpoint): it must be of {@code config.model()} with {@code config.pipeline()}'s LoRA applied
+     * ({@link Text2MusicPipeline#setLora}), since the settings recorded for each clip are {@code config}'s.
+     */
+    public GenerateResult run(Text2MusicPipeline pipeline, ProgressListener progress) {
+        long t0 = System.nanoTime();
+        check();
+        return generateAll(pipeline, progress, t0);
+    }
+
+    /**
+     * Whether every clip's files exist for the same settings (and {@code force} is off), so that {@link #run} would
+     * generate nothing: lets a caller skip loading the model.
+     */
+    public boolean upToDate() {
+        if (config.force()) return false;
+        for (GenerationItem item : config.items()) {
+            Path audio = config.out().resolve(item.name() + "." + config.format().id());
+            Path params = config.out().resolve(item.name() + "_input_params.json");
+            if (!Files.isRegularFile(audio) || !sameSettings(params, settingsHash(item))) return false;
+        }
+        return true;
+    }
+
+    private void check() {
         for (int i = 0; i < config.items().size(); i++) config.items().get(i).check("item " + (i + 1));
         GenerationItems.checkUnique(config.items());
         config.sampling().check();
@@ -48,25 +79,28 @@ public final class GenerateJob {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new LofiException(out, "is a file, not a folder", "give --out a folder");
         }
+    }
+
+    private GenerateResult generateAll(Text2MusicPipeline pipeline, ProgressListener progress, long t0) {
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        Path out = config.out();
         List<GenerateResult.Item> results = new ArrayList<>();
-        try (Text2MusicPipeline pipeline = Text2MusicPipeline.open(config.model(), config.pipeline())) {
-            for (GenerationItem item : config.items()) {
-                try {
-                    pipeline.checkLyrics(item);
-                } catch (LofiException e) {
-                    throw new LofiException(e.file(), "item \"" + item.name() + "\": " + e.problem(), e.fix(), e);
-                }
+        for (GenerationItem item : config.items()) {
+            try {
+                pipeline.checkLyrics(item);
+            } catch (LofiException e) {
+                throw new LofiException(e.file(), "item \"" + item.name() + "\": " + e.problem(), e.fix(), e);
             }
-            createFolder(out);
-            for (GenerationItem item : config.items()) results.add(generate(pipeline, item, listener));
-            InferenceLora l = pipeline.lora();
-            GenerateResult.LoraInfo lora = l == null ? null : new GenerateResult.LoraInfo(l.source().toString(),
-                    l.format().name().toLowerCase(java.util.Locale.ROOT), config.pipeline().loraScale(),
-                    l.effectiveScale(), l.mode().name().toLowerCase(java.util.Locale.ROOT), l.layers());
-            return new GenerateResult(List.copyOf(results), pipeline.description(), Devices.describe(pipeline.device()),
-                    pipeline.dtype().value == ScalarType.BFloat16.value ? "bfloat16" : "float32", lora,
-                    (System.nanoTime() - t0) / 1e9);
         }
+        createFolder(out);
+        for (GenerationItem item : config.items()) results.add(generate(pipeline, item, listener));
+        InferenceLora l = pipeline.lora();
+        GenerateResult.LoraInfo lora = l == null ? null : new GenerateResult.LoraInfo(l.source().toString(),
+                l.format().name().toLowerCase(java.util.Locale.ROOT), config.pipeline().loraScale(),
+                l.effectiveScale(), l.mode().name().toLowerCase(java.util.Locale.ROOT), l.layers());
+        return new GenerateResult(List.copyOf(results), pipeline.description(), Devices.describe(pipeline.device()),
+                pipeline.dtype().value == ScalarType.BFloat16.value ? "bfloat16" : "float32", lora,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private GenerateResult.Item generate(Text2MusicPipeline pipeline, GenerationItem item, ProgressListener listener) {

@@ -37,6 +37,15 @@ public interface GenerationBackend extends AutoCloseable {
     default InferenceLora lora() { return null; }
 
     /**
+     * Replaces the applied LoRA without reloading (null: none). Engines whose weights are fixed (an ONNX export has its
+     * adapter merged) refuse.
+     */
+    default void setLora(java.nio.file.Path path, double scale, InferenceLora.ScaleMode mode) {
+        throw new dev.lofilora.common.LofiException("the " + description() + " engine cannot swap adapters",
+                "use the libtorch engine, or merge the adapter into the export (lofi export-onnx --lora)");
+    }
+
+    /**
      * Decodes latents [B, 8, 16, T] to audio [B, 2, L] at {@code sampleRate} (float32); the default runs
      * {@link LatentDecoder} on {@link #codec()}.
      */

@@ -124,6 +124,15 @@ public final class Text2MusicPipeline implements AutoCloseable {
     /** The applied LoRA, or null. */
     public InferenceLora lora() { return backend.lora(); }
 
+    /**
+     * Replaces the applied LoRA without reloading the model (lofi validate --run renders every checkpoint of a run
+     * with one load): the current adapter is removed first, then {@code path} (null: none) is applied as
+     * {@link Options} would. A file that does not fit leaves the pipeline without a LoRA and throws.
+     */
+    public void setLora(Path path, double scale, InferenceLora.ScaleMode mode) {
+        backend.setLora(path, scale, mode);
+    }
+
     public Device device() { return backend.device(); }
 
     public ScalarType dtype() { return backend.dtype(); }

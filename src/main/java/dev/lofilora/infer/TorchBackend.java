@@ -24,7 +24,7 @@ final class TorchBackend implements GenerationBackend {
     private final TorchDiffusionModel diffusion;
     private final AutoCloseable transformerOwner;
     private final FrozenComponents frozen;
-    private final InferenceLora lora;
+    private InferenceLora lora;
     private final Device device;
     private final ScalarType dtype;
     private final String description;
@@ -124,6 +124,16 @@ final class TorchBackend implements GenerationBackend {
     @Override public String description() { return description; }
 
     @Override public InferenceLora lora() { return lora; }
+
+    /** Removes the current adapter, then applies {@code path}; a file that does not fit leaves no LoRA and throws. */
+    @Override
+    public void setLora(java.nio.file.Path path, double scale, InferenceLora.ScaleMode mode) {
+        if (lora != null) {
+            lora.close();
+            lora = null;
+        }
+        if (path != null) lora = InferenceLora.apply(transformer, path, scale, mode);
+    }
 
     @Override
     public void close() {

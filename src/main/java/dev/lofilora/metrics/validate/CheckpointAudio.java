@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The generated audio of one checkpoint: a label, its training step when known (plots put checkpoints on a step
- * axis), and the folder of clips. Today the folders are given; a generation step (lofi generate over a run's
- * checkpoints) will produce the same list, so the scoring does not change when it lands.
+ * axis), and the folder of clips: given, or made by {@code --run} ({@link RunGeneration}) — the scoring is the same.
  */
 public record CheckpointAudio(String label, Long step, Path dir) {
     private static final Pattern STEP = Pattern.compile("(?:step|checkpoint|ckpt)[-_]?0*(\\d+)|0*(\\d+)$");

@@ -14,8 +14,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The fixed, seeded prompt set generation will render for every checkpoint of a run (the {@code --run} mode, which
- * waits for {@code lofi generate}): {@code clipsPerStyle} prompts per style of the validation split, drawn from its
+ * The fixed, seeded prompt set {@code lofi validate --run} renders for every checkpoint of a run ({@link RunGeneration}): {@code clipsPerStyle} prompts per style of the validation split, drawn from its
  * tracks' own prompts (sorted by id, then a seeded shuffle per style; a style with fewer tracks than that repeats
  * them, each repeat with its own generation seed). Written as the {@code prompts.json} that {@link ClipFolders} reads
  * back beside the generated clips, so the same ids pair audio and prompt.

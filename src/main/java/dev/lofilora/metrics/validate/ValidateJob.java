@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lofilora.common.Json;
 import dev.lofilora.common.LofiException;
 import dev.lofilora.common.ProgressListener;
+import dev.lofilora.infer.GenerationItem;
+import dev.lofilora.infer.SamplingSettings;
 import dev.lofilora.metrics.WeightsFingerprint;
 import dev.lofilora.metrics.clap.ClapEmbedder;
 import dev.lofilora.metrics.fad.EmbeddingStats;
@@ -27,10 +29,12 @@ import java.util.TreeMap;
  * VGGish FAD against the reference set, CLAP score against each clip's own prompt — and against the gates of
  * {@code config/validation.json}; scores the real tracks with the same pipeline (their own CLAP score is the base of
  * the relative gate); picks the best checkpoint; writes {@code validation_report.json}, {@code validation_report.html}
- * and its plots into the output folder.
+ * and its plots into the output folder. With {@link ValidateConfig#run()} the folders are made first: the seeded
+ * validation prompt set ({@link PromptSet}) rendered with each chosen checkpoint of a training run as the LoRA
+ * ({@link RunGeneration}, {@link RunCheckpoints}), then scored exactly as given folders are.
  *
- * <p>All inputs are checked (folders, prompt pairing, reference size, weights) before anything is computed or
- * written. Resumable: each file's embeddings are cached ({@code cache/}) and each scored checkpoint is kept in
+ * <p>All inputs are checked (folders, prompt pairing, reference size, weights; the run, its checkpoints and the
+ * sampling settings) before anything is generated, computed or written. Resumable: each file's embeddings are cached ({@code cache/}) and each scored checkpoint is kept in
  * {@code checkpoints/<label>.json} with a key of everything it depends on, so a re-run recomputes only what changed.
  * The reports are written last, atomically.
  *
@@ -45,10 +49,27 @@ public final class ValidateJob {
     public static ValidateResult run(ValidateConfig config, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
         ValidationSettings settings = ValidationSettings.load(config.config()).withSeconds(config.seconds());
-        if (config.checkpoints().isEmpty()) {
+        ValidateConfig.RunSource runSource = config.run();
+        if (runSource != null && !config.checkpoints().isEmpty()) {
+            throw new LofiException("both a run and folders of generated audio were given",
+                    "either generate from a run (--run) or score folders, not both");
+        }
+        if (runSource == null && config.checkpoints().isEmpty()) {
             throw new LofiException("no folders of generated audio to score", "give one folder per checkpoint");
         }
         // 1. Inputs, all of them, before any work.
+        RunCheckpoints run = null;
+        GenerationSettings gen = null;
+        SamplingSettings sampling = null;
+        if (runSource != null) {
+            run = RunCheckpoints.read(runSource.dir(), runSource.checkpoints(), runSource.model());
+            gen = GenerationSettings.load(config.config()).with(runSource.clipsPerStyle(), runSource.steps());
+            sampling = gen.sampling();
+            if (settings.seconds() < GenerationItem.MIN_SECONDS || settings.seconds() > GenerationItem.MAX_SECONDS) {
+                throw new LofiException("clips of " + settings.seconds() + " s cannot be generated",
+                        "give --seconds between 1 and 240 (ACE-Step's range)");
+            }
+        }
         List<Clip> reference = ClipFolders.reference(config.reference());
         if (reference.size() < settings.minReferenceTracks()) {
             throw new LofiException(config.reference(), "holds " + reference.size() + " reference track(s); "
@@ -72,13 +93,25 @@ public final class ValidateJob {
         try (VggishEmbedder vggish = VggishEmbedder.open(config.vggish(), config.config(), device);
              ClapEmbedder clap = ClapEmbedder.open(config.clap(), clapTokenizer, config.config(), device,
                      settings.quantize(), settings.clapHopSeconds())) {
-            return score(config, settings, reference, generated, vggish, clap, p);
+            ValidateResult.RunGenerated made = null;
+            if (run != null) {
+                // 1b. The clips of every chosen checkpoint (weights checked above, so a bad one stops before this).
+                PromptSet prompts = PromptSet.fromReference(reference, gen.clipsPerStyle(), gen.promptSeed());
+                List<ValidateResult.Generation> g = RunGeneration.run(run, prompts, gen, sampling, settings.seconds(),
+                        config.device(), config.reference(), config.outDir(), config.config(), p);
+                for (ValidateResult.Generation x : g) {
+                    Path dir = Path.of(x.dir());
+                    generated.put(new CheckpointAudio(x.label(), x.step(), dir), ClipFolders.generated(dir));
+                }
+                made = new ValidateResult.RunGenerated(run.run().toString(), run.model(), settings.seconds(), gen, g);
+            }
+            return score(config, settings, reference, generated, vggish, clap, made, p);
         }
     }
 
     private static ValidateResult score(ValidateConfig config, ValidationSettings settings, List<Clip> referenceClips,
                                         Map<CheckpointAudio, List<Clip>> generated, VggishEmbedder vggish,
-                                        ClapEmbedder clap, ProgressListener p) {
+                                        ClapEmbedder clap, ValidateResult.RunGenerated run, ProgressListener p) {
         Path out = config.outDir();
         EmbeddingCache cache = new EmbeddingCache(out.resolve("cache"), vggish, clap);
         List<String> warnings = new ArrayList<>();
@@ -146,7 +179,7 @@ public final class ValidateJob {
         Path json = out.resolve(REPORT_JSON), html = out.resolve(REPORT_HTML);
         ValidateResult result = new ValidateResult(reference, new ValidateResult.Pipeline(vggish.describe(),
                 clap.describe(), settings.seconds(), config.device()), gates, results, best, passed,
-                json.toString(), html.toString(), warnings);
+                json.toString(), html.toString(), warnings, run);
         try {
             ValidationReport.write(result, settings, out);
             Json.write(json, result);

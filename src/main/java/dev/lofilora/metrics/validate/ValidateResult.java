@@ -9,11 +9,36 @@ import java.util.Map;
  * checkpoint. Counts (clips, segments, VGGish frames) and the clip length are stated with every score.
  */
 public record ValidateResult(Reference reference, Pipeline pipeline, Gates gates, List<CheckpointResult> checkpoints,
-                             String best, boolean passed, String reportJson, String reportHtml, List<String> warnings) {
+                             String best, boolean passed, String reportJson, String reportHtml, List<String> warnings,
+                             RunGenerated run) {
     public ValidateResult {
         checkpoints = List.copyOf(checkpoints);
         warnings = List.copyOf(warnings);
     }
+
+    /** A result of scoring given folders (no generation: {@code run} is null). */
+    public ValidateResult(Reference reference, Pipeline pipeline, Gates gates, List<CheckpointResult> checkpoints,
+                          String best, boolean passed, String reportJson, String reportHtml, List<String> warnings) {
+        this(reference, pipeline, gates, checkpoints, best, passed, reportJson, reportHtml, warnings, null);
+    }
+
+    /**
+     * {@code --run}: the training run whose checkpoints were rendered, the base model, the clip length and the
+     * generation settings, and per checkpoint what was generated.
+     */
+    public record RunGenerated(String run, String model, double seconds, GenerationSettings settings,
+                               List<Generation> checkpoints) {
+        public RunGenerated {
+            checkpoints = List.copyOf(checkpoints);
+        }
+    }
+
+    /**
+     * One checkpoint's clips: its folder and adapter hash, where the clips are, how many were generated now and how
+     * many were already there from an earlier run (same adapter hash and settings), and the generation's wall time.
+     */
+    public record Generation(String label, long step, String checkpoint, String checkpointSha256, String dir,
+                             int generated, int unchanged, double seconds) {}
 
     /** The held-out real tracks: N, segment length, frames, and their own CLAP score against their own prompts. */
     public record Reference(String dir, int tracks, int segments, double segmentSeconds, int frames, double clapScore,

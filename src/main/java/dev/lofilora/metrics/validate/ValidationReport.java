@@ -68,6 +68,7 @@ final class ValidationReport {
         clips(h, best, settings, out);
         h.append("<h2>Pipeline</h2><ul class=\"note\"><li>").append(esc(r.pipeline().vggish())).append("</li><li>")
                 .append(esc(r.pipeline().clap())).append("</li><li>device ").append(esc(r.pipeline().device())).append("</li></ul>\n");
+        if (r.run() != null) generation(h, r.run());
         List<String> warnings = new java.util.ArrayList<>(r.warnings());
         r.checkpoints().forEach(c -> c.warnings().forEach(w -> warnings.add(c.label() + ": " + w)));
         if (!warnings.isEmpty()) {
@@ -76,6 +77,17 @@ final class ValidationReport {
             h.append("</ul>\n");
         }
         return h.append("</body></html>\n").toString();
+    }
+
+    /** lofi validate --run: where the clips came from and how they were sampled. */
+    private static void generation(StringBuilder h, ValidateResult.RunGenerated g) {
+        GenerationSettings s = g.settings();
+        h.append("<h2>Generation</h2><p id=\"generation\" class=\"note\">Clips rendered from the checkpoints of ")
+                .append(esc(g.run())).append(" on ").append(esc(g.model())).append(": ").append(s.clipsPerStyle())
+                .append(" prompt(s) per style of the reference, prompt seed ").append(s.promptSeed()).append(", ")
+                .append(esc(s.scheduler())).append(' ').append(s.inferSteps()).append(" steps, ω ").append(s.omegaScale())
+                .append(", guidance ").append(s.guidanceScale()).append(", LoRA scale ").append(s.loraScale())
+                .append(s.bf16() ? ", bf16" : ", fp32").append(", ").append(secs(g.seconds())).append(" s.</p>\n");
     }
 
     private static void checkpointTable(StringBuilder h, ValidateResult r) {

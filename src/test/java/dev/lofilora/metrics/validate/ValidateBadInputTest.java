@@ -109,12 +109,20 @@ class ValidateBadInputTest {
     }
 
     @Test
-    void theCliExitsTwoAndSaysGenerationIsNotHereYet() throws IOException {
+    void theCliExitsTwoOnBadInputAndMisusedRunOptions() throws IOException {
         Path ref = ValidateFixtures.reference(tmp.resolve("ref"), 1, 3);
         Path gen = ValidateFixtures.generatedWithPromptFiles(tmp.resolve("gen"), 1, 9, 3);
+        String out = tmp.resolve("out").toString();
+        // one reference track: fewer than min_reference_tracks
         assertEquals(2, Main.execute("validate", gen.toString(), "--reference", ref.toString(), "--vggish", "tiny",
-                "--clap", "tiny", "--out", tmp.resolve("out").toString(), "--no-progress"));
-        assertEquals(2, Main.execute("validate", "--run", "runs/x", "--vggish", "tiny", "--clap", "tiny", "--no-progress"));
+                "--clap", "tiny", "--out", out, "--no-progress"));
+        // a run folder that does not exist; --run and folders together; --checkpoints without --run
+        assertEquals(2, Main.execute("validate", "--run", tmp.resolve("runs/x").toString(), "--vggish", "tiny", "--clap",
+                "tiny", "--out", out, "--no-progress"));
+        assertEquals(2, Main.execute("validate", gen.toString(), "--run", tmp.resolve("runs/x").toString(), "--vggish",
+                "tiny", "--clap", "tiny", "--out", out, "--no-progress"));
+        assertEquals(2, Main.execute("validate", gen.toString(), "--checkpoints", "last", "--vggish", "tiny", "--clap",
+                "tiny", "--out", out, "--no-progress"));
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 

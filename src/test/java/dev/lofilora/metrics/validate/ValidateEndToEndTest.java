@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code lofi validate} end to end on the tiny preset: the validation split of a {@code lofi demo} run, two checkpoint
- * folders of clips for the seeded validation prompt set (synthesised, since generation does not exist yet; one paired
- * by prompts.json, one by _prompt.txt), the tiny VGGish and CLAP. Runs the CLI once, then checks the JSON report, a
+ * folders of clips for the seeded validation prompt set (synthesised: the folder mode; ValidateRunTest generates them from a
+ * run; one paired by prompts.json, one by _prompt.txt), the tiny VGGish and CLAP. Runs the CLI once, then checks the JSON report, a
  * resumed second run, and the HTML page in headless Chromium.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
