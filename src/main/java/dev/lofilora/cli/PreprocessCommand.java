@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code lofi preprocess}: the frozen encoders once per track → the per-track cache {@code lofi train} reads. */
 @Command(name = "preprocess", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Run ACE-Step's frozen encoders once per track of a dataset folder and write one cache file per track (<out>/<key>.safetensors): the DCAE latent [8, 16, T] of the audio, the UMT5 states of the prompt and of every variant in prompt_variants.json, and the lyric token ids. ACE-Step's audio rules apply: tracks shorter than 3 s are padded, tracks more than 95 % silent are dropped, only the first 240 s are kept. Unchanged tracks are skipped, so an interrupted run resumes.",
+                "Run ACE-Step's frozen encoders once per track of a dataset folder and write one cache file per track (<out>/<key>.safetensors): the DCAE latent [8, 16, T] of the audio, the UMT5 states of the prompt and of every variant in prompt_variants.json, and the lyric token ids. ACE-Step's audio rules apply: tracks shorter than 3 s are padded, tracks more than 95 %% silent are dropped, only the first 240 s are kept. Unchanged tracks are skipped, so an interrupted run resumes.",
                 "",
                 "Exit codes: 0 every track cached; 1 some tracks dropped or failed (see the report); 2 bad folder, model or option; 3 internal error."
         })
