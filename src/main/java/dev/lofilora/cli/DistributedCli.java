@@ -81,14 +81,7 @@ final class DistributedCli {
         DistributedTrain job = new DistributedTrain(config, dist,
                 TrainPlugins.DEFAULT.withMessages(m -> { err.println(prefix + m); err.flush(); }));
         CountDownLatch printed = new CountDownLatch(1);
-        Runnable stop = () -> {
-            job.requestStop();
-            try {
-                printed.await(30, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        Runnable stop = TrainCommand.stopThenAwait(job::requestStop, printed);
         try (Interruption.Note stopFirst = Interruption.finishFirst(stop)) {
             TrainResult r = job.run(dist.rank() == 0 ? ConsoleProgress.create(c.common) : null);
             if (dist.rank() == 0) {

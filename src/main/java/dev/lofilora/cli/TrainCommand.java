@@ -153,14 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
         CountDownLatch printed = new CountDownLatch(1);
         // Ctrl-C (SIGINT) and SIGTERM: stop after the current step, write a checkpoint, print, then let the JVM exit.
         // Registered with Interruption so it completes before the launcher's cleanup refuses new temporary files.
-        Runnable stop = () -> {
-            job.requestStop();
-            try {
-                printed.await(30, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        Runnable stop = stopThenAwait(job::requestStop, printed);
         try (Interruption.Note stopFirst = Interruption.finishFirst(stop)) {
             TrainResult r = job.run(ConsoleProgress.create(common));
             PrintWriter o = spec.commandLine().getOut();
@@ -217,5 +210,20 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "loss: first %.5f, last %.5f; skipped steps %d%n", r.firstLoss(), r.lastLoss(), r.skippedSteps());
         if (r.latestCheckpoint() != null) o.println("checkpoint: " + r.latestCheckpoint());
         if (r.failure() != null) o.println("FAILED: " + r.failure());
+    }
+
+    /**
+     * The Ctrl-C/SIGTERM action of a training run: ask it to stop after the current step, then wait (at most 30 min)
+     * until its checkpoint is written and the result printed, so the JVM does not exit under it.
+     */
+    static Runnable stopThenAwait(Runnable requestStop, CountDownLatch printed) {
+        return () -> {
+            requestStop.run();
+            try {
+                printed.await(30, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 }
