@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define LOFI_X86 1
@@ -787,6 +789,178 @@ __attribute__((target("avx2,fma"))) static void resample_avx2(const float* const
         q += periods * M;
     }
 }
+
+// The resampler in blocks of 32 consecutive outputs, vectorised across outputs instead of taps. The phase pattern
+// repeats every P outputs (P = lcm(L, 32)), so each of the P / 32 blocks of a period has its own coefficient matrix
+// H[t][m] = bank[phase of output m][t - d_m] (zero outside the row), d_m being output m's window start relative to the
+// block's first: one broadcast input sample x[base + t] then feeds 32 outputs of a channel in four FMAs, and
+// the two channels share each row of H. Against the tap-vectorised kernel (resample_avx2) this takes no horizontal
+// sums and no unaligned, line-crossing loads of x, and loads 0.75 vectors per FMA instead of 1.25; it does about a
+// fifth more FMAs (the zeros), and still runs 1.5x faster (DspKernelBenchmark).
+//
+// Every output is the same chain of FMAs over its taps in order (acc = fma(h[k], x[q + k], acc) from +0; the zero
+// coefficients add exact zeros), whichever block or call computes it: blocks cut by the ends of a call are computed
+// whole on a copy of the samples they read (zero outside the call's windows), and only their own outputs are kept, so
+// the result does not depend on how a caller splits the outputs.
+struct ResampleBlocks {
+    int L = 0, stepDiv = 0, stepMod = 0, tapsPadded = 0;
+    float* key = 0;      // the bank the matrices were built from (L * tapsPadded floats)
+    int P = 0;           // outputs per period of the block pattern
+    int64_t MP = 0;      // input samples per period
+    int spanMax = 0;     // rows of each block's matrix
+    int* qoff = 0;       // [P / 32] window start of block k's first output, relative to the period's
+    int* span = 0;       // [P / 32] rows block k reads (tapsPadded + its last output's window offset)
+    float* H = 0;        // [P / 32][spanMax][32], 64-byte aligned
+    ~ResampleBlocks() { release(); }
+    void release() {
+        free(key); free(qoff); free(span); free(H);
+        key = 0; qoff = 0; span = 0; H = 0; L = 0;
+    }
+};
+
+// Block matrices above this size (exotic rate pairs) are not built; those ratios take resample_avx2.
+static const int64_t RESAMPLE_BLOCKS_MAX_FLOATS = 1 << 20;
+
+static int gcd_int(int a, int b) { while (b != 0) { int t = a % b; a = b; b = t; } return a; }
+
+// The block matrices for this bank, built on the first call of a thread and kept while the bank stays the same (the
+// key is compared by content: a Java array has no stable address). Null when the scheme does not apply.
+static const ResampleBlocks* resample_blocks(const float* bank, int tapsPadded, int L, int stepDiv, int stepMod) {
+    static thread_local ResampleBlocks cache;
+    const size_t bankFloats = (size_t) L * tapsPadded;
+    if (cache.L == L && cache.stepDiv == stepDiv && cache.stepMod == stepMod && cache.tapsPadded == tapsPadded
+        && memcmp(cache.key, bank, bankFloats * sizeof(float)) == 0) {
+        return cache.H != 0 ? &cache : 0;
+    }
+    cache.release();
+    cache.L = L; cache.stepDiv = stepDiv; cache.stepMod = stepMod; cache.tapsPadded = tapsPadded;
+    cache.key = (float*) malloc(bankFloats * sizeof(float));
+    if (cache.key == 0) { cache.L = 0; return 0; }
+    memcpy(cache.key, bank, bankFloats * sizeof(float));
+    const int64_t M = (int64_t) stepDiv * L + stepMod;
+    if (gcd_int(stepMod, L) != 1 && L != 1) return 0; // some phases never occur from some starts: keep it simple
+    const int P = L / gcd_int(L, 32) * 32;
+    int spanMax = 0;
+    for (int k = 0; k < P / 32; k++) {
+        const int64_t j = (int64_t) k * 32;
+        const int d31 = (int) ((j + 31) * M / L - j * M / L);
+        if (tapsPadded + d31 > spanMax) spanMax = tapsPadded + d31;
+    }
+    if ((int64_t) P * spanMax > RESAMPLE_BLOCKS_MAX_FLOATS) return 0;
+    cache.P = P;
+    cache.MP = (int64_t) P / L * M;
+    cache.spanMax = spanMax;
+    cache.qoff = (int*) malloc(sizeof(int) * (P / 32));
+    cache.span = (int*) malloc(sizeof(int) * (P / 32));
+    const size_t hBytes = ((size_t) P * spanMax * sizeof(float) + 63) / 64 * 64;
+    cache.H = (float*) aligned_alloc(64, hBytes);
+    if (cache.qoff == 0 || cache.span == 0 || cache.H == 0) { cache.release(); return 0; }
+    memset(cache.H, 0, hBytes);
+    for (int k = 0; k < P / 32; k++) {
+        const int64_t j0 = (int64_t) k * 32;
+        const int64_t q0 = j0 * M / L;
+        cache.qoff[k] = (int) q0;
+        float* Hk = cache.H + (size_t) k * spanMax * 32;
+        for (int m = 0; m < 32; m++) {
+            const int64_t j = j0 + m;
+            const int p = (int) (j * M % L);
+            const int d = (int) (j * M / L - q0);
+            for (int t = 0; t < tapsPadded; t++) Hk[(size_t) (d + t) * 32 + m] = bank[(size_t) p * tapsPadded + t];
+            if (m == 31) cache.span[k] = tapsPadded + d;
+        }
+    }
+    return &cache;
+}
+
+// One block: outputs m = 0..31 of channel a (and b) into ya[m] (yb[m]), reading a[0 .. span) (b[0 .. span)).
+template <bool TWO>
+__attribute__((target("avx2,fma"))) static inline void resample_block_avx2(const float* a, const float* b,
+                                                                           const float* H, int span, float* ya,
+                                                                           float* yb) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    const float* h = H;
+    for (int t = 0; t < span; t++, h += 32) {
+        __m256 h0 = _mm256_load_ps(h), h1 = _mm256_load_ps(h + 8), h2 = _mm256_load_ps(h + 16),
+               h3 = _mm256_load_ps(h + 24);
+        // keep the row in registers: folded into the FMAs it would be loaded once per channel
+        __asm__("" : "+x"(h0), "+x"(h1), "+x"(h2), "+x"(h3));
+        const __m256 xa = _mm256_broadcast_ss(a + t);
+        a0 = _mm256_fmadd_ps(h0, xa, a0);
+        a1 = _mm256_fmadd_ps(h1, xa, a1);
+        a2 = _mm256_fmadd_ps(h2, xa, a2);
+        a3 = _mm256_fmadd_ps(h3, xa, a3);
+        if (TWO) {
+            const __m256 xb = _mm256_broadcast_ss(b + t);
+            b0 = _mm256_fmadd_ps(h0, xb, b0);
+            b1 = _mm256_fmadd_ps(h1, xb, b1);
+            b2 = _mm256_fmadd_ps(h2, xb, b2);
+            b3 = _mm256_fmadd_ps(h3, xb, b3);
+        }
+    }
+    _mm256_storeu_ps(ya, a0); _mm256_storeu_ps(ya + 8, a1); _mm256_storeu_ps(ya + 16, a2); _mm256_storeu_ps(ya + 24, a3);
+    if (TWO) {
+        _mm256_storeu_ps(yb, b0); _mm256_storeu_ps(yb + 8, b1); _mm256_storeu_ps(yb + 16, b2);
+        _mm256_storeu_ps(yb + 24, b3);
+    }
+}
+
+// Outputs [0, count) of a call starting at window q0 and phase p0, by blocks (see ResampleBlocks).
+template <bool TWO>
+__attribute__((target("avx2,fma"))) static void resample_blocks_avx2(const float* const* x, float* const* y, int count,
+                                                                     int q0, int p0, const ResampleBlocks& rb) {
+    const int L = rb.L, P = rb.P, nb = P / 32;
+    const int64_t M = (int64_t) rb.stepDiv * L + rb.stepMod;
+    // the call's first output is output u of the pattern (u * M = p0 mod L)
+    int u = 0;
+    while (u < L && (int64_t) u * M % L != p0) u++;
+    const int64_t qu = (int64_t) u * M / L;
+    const int64_t lastWindowEnd = (int64_t) q0 + ((int64_t) u + count - 1) * M / L - qu + rb.tapsPadded;
+    alignas(64) float sa[32], sb[32];
+    const int64_t jEnd = (int64_t) u + count;
+    // periods of the pattern that hold outputs of this call, in chunks of a few, one block index at a time: each
+    // block's matrix stays in L1 while the chunk's periods pass under it (the chunk's samples stay in L2)
+    const int64_t firstPeriod = u / P, endPeriod = (jEnd + P - 1) / P;
+    const int64_t chunkPeriods = rb.MP >= 4096 ? 1 : 4096 / rb.MP;
+    for (int64_t c0 = firstPeriod; c0 < endPeriod; c0 += chunkPeriods) {
+        const int64_t c1 = c0 + chunkPeriods < endPeriod ? c0 + chunkPeriods : endPeriod;
+        for (int k = 0; k < nb; k++) {
+            const float* H = rb.H + (size_t) k * rb.spanMax * 32;
+            const int span = rb.span[k];
+            for (int64_t per = c0; per < c1; per++) {
+                const int64_t i = per * P + (int64_t) k * 32 - u;                // call index of the block's first output
+                if (i + 32 <= 0 || i >= count) continue;
+                const int64_t base = q0 - qu + per * rb.MP + rb.qoff[k]; // window start of that output
+                if (i >= 0 && i + 32 <= count) {
+                    resample_block_avx2<TWO>(x[0] + base, TWO ? x[1] + base : 0, H, span, y[0] + i,
+                                             TWO ? y[1] + i : 0);
+                    continue;
+                }
+                // cut by an end of the call: the block runs whole on a copy (zero outside the call's windows)
+                alignas(64) float ca[1024 + 64], cb[1024 + 64];
+                float *xa = ca, *xb = cb;
+                float *heapA = 0, *heapB = 0;
+                if (span > 1024) {
+                    heapA = (float*) malloc(sizeof(float) * span);
+                    heapB = (float*) malloc(sizeof(float) * span);
+                    xa = heapA; xb = heapB;
+                }
+                for (int t = 0; t < span; t++) {
+                    const int64_t s = base + t;
+                    const bool inside = s >= q0 && s < lastWindowEnd;
+                    xa[t] = inside ? x[0][s] : 0.f;
+                    if (TWO) xb[t] = inside ? x[1][s] : 0.f;
+                }
+                resample_block_avx2<TWO>(xa, xb, H, span, sa, sb);
+                free(heapA); free(heapB);
+                for (int m = 0; m < 32; m++) {
+                    if (i + m < 0 || i + m >= count) continue;
+                    y[0][i + m] = sa[m];
+                    if (TWO) y[1][i + m] = sb[m];
+                }
+            }
+        }
+    }
+}
 #endif
 
 } // namespace lofi_dsp_detail
@@ -850,7 +1024,10 @@ static inline void lofi_resample(const float* x0, const float* x1, float* y0, fl
     const int channels = x1 != 0 ? 2 : 1;
 #ifdef LOFI_X86
     if (has_avx2_fma() && tapsPadded % 16 == 0) {
-        resample_avx2(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
+        const ResampleBlocks* rb = resample_blocks(bank, tapsPadded, L, stepDiv, stepMod);
+        if (rb != 0 && channels == 2) resample_blocks_avx2<true>(xs, ys, count, q0, p0, *rb);
+        else if (rb != 0) resample_blocks_avx2<false>(xs, ys, count, q0, p0, *rb);
+        else resample_avx2(xs, ys, channels, count, q0, p0, bank, tapsPadded, L, stepDiv, stepMod);
         return;
     }
 #endif

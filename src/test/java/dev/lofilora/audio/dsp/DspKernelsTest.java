@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,6 +105,49 @@ class DspKernelsTest {
         // the window of the last output must lie inside x: the native call refuses what would read past it
         assertThrows(IllegalArgumentException.class, () -> nat().resample(x0, null, new float[30000], null, 0, 30000, 5, 0,
                 bank, padded, L, M / L, M % L));
+    }
+
+    /**
+     * The native resampler computes 32 outputs at a time in a pattern that repeats every lcm(L, 32) outputs; calls
+     * that start and end anywhere in that pattern (as the chunking and the threads cut them) must give the bytes of
+     * one whole call, for one and two channels, up- and downsampling, and L not a multiple of 32, and still agree
+     * with the reference.
+     */
+    @Test
+    void resamplerGivesTheSameBytesHoweverTheOutputsAreSplit() {
+        Random rnd = new Random(29);
+        int[][] ratios = {{160, 147, 128}, {3, 2, 128}, {1, 2, 256}, {320, 147, 128}, {6, 1, 128}};
+        for (int[] r : ratios) {
+            int L = r[0], M = r[1], padded = r[2];
+            float[] bank = new float[L * padded];
+            for (int i = 0; i < bank.length; i++) bank[i] = (float) rnd.nextGaussian() / 32f;
+            int count = 6000;
+            int frames = (int) ((long) (count + 7) * M / L) + padded + 3;
+            float[] x0 = signal(rnd, frames), x1 = signal(rnd, frames);
+            int p0 = rnd.nextInt(L), q0 = 3;
+            for (boolean two : new boolean[] {false, true}) {
+                float[] w0 = new float[count], w1 = new float[count], s0 = new float[count], s1 = new float[count];
+                float[] ref0 = new float[count], ref1 = new float[count];
+                nat().resample(x0, two ? x1 : null, w0, two ? w1 : null, 0, count, q0, p0, bank, padded, L, M / L, M % L);
+                REF.resample(x0, two ? x1 : null, ref0, two ? ref1 : null, 0, count, q0, p0, bank, padded, L, M / L, M % L);
+                int q = q0, p = p0;
+                for (int done = 0, n = 1; done < count; n = n * 7 % 997 + 1) {
+                    int c = Math.min(n, count - done);
+                    nat().resample(x0, two ? x1 : null, s0, two ? s1 : null, done, c, q, p, bank, padded, L, M / L, M % L);
+                    long pp = p + (long) c * (M % L);
+                    q += c * (M / L) + (int) (pp / L);
+                    p = (int) (pp % L);
+                    done += c;
+                }
+                String what = "L " + L + ", M " + M + (two ? ", two channels" : ", one channel");
+                assertArrayEquals(w0, s0, "split vs whole, channel 0, " + what);
+                if (two) assertArrayEquals(w1, s1, "split vs whole, channel 1, " + what);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(ref0[i], w0[i], 4e-6, "native vs reference, channel 0 at " + i + ", " + what);
+                    if (two) assertEquals(ref1[i], w1[i], 4e-6, "native vs reference, channel 1 at " + i + ", " + what);
+                }
+            }
+        }
     }
 
     @Test
