@@ -71,7 +71,8 @@ public final class FolderLock implements AutoCloseable {
             byte[] bytes = (Json.toString(holder) + "\n").getBytes(StandardCharsets.UTF_8);
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(bytes), 0);
-            ch.force(false);
+            // Not forced to disk: another process reads the holder through the page cache, and after a crash the lock
+            // is gone anyway. (A force here made ext4 flush the previous run's outputs first: 0.1-0.5 s per run.)
             return new FolderLock(abs, ch, l);
         } catch (IOException e) {
             HELD_HERE.remove(abs);

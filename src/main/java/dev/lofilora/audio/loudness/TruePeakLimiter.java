@@ -286,9 +286,9 @@ public final class TruePeakLimiter {
             float minGain = 1f;
             int reduced = 0;
             float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
-            for (float g : gain) {
-                if (g < minGain) minGain = g;
-                if (g < reducedBelow) reduced++;
+            for (float g : gain) { // branch-free: on music the comparisons go either way at random
+                minGain = Math.min(minGain, g);
+                reduced += g < reducedBelow ? 1 : 0;
             }
             return new Result(new AudioBuffer(result, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
                     LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass, lufs);
@@ -321,9 +321,11 @@ public final class TruePeakLimiter {
         float[] env = new float[audio.frames()];
         for (int c = 0; c < audio.channels(); c++) {
             float[] x = audio.samples()[c];
-            for (int i = 0; i < x.length; i++) {
+            float t = (float) threshold; // the smallest float above threshold: a >= t exactly when a > threshold
+            if (t <= threshold) t = Math.nextUp(t);
+            for (int i = 0; i < x.length; i++) { // branch-free: on music the comparison goes either way at random
                 float a = Math.abs(x[i]);
-                if (a > threshold && a > env[i]) env[i] = a;
+                env[i] = Math.max(env[i], a >= t ? a : 0f);
             }
             itu.envelope(x, blockStats[c], threshold, env);
             if (eb != null) eb.envelope(x, blockStats[c], threshold, env);
