@@ -229,6 +229,30 @@ public final class TruePeakLimiter {
             GainCurve.build(gain, (float) unscaledTarget, box, release, reduction, Dsp.kernels());
         }
 
+        /**
+         * One curve at {@code gainDb}, applied, and nothing measured: for a caller that measures the output itself
+         * anyway (process reads every written file back and measures it) and falls back to {@link #limit} when that
+         * reading is over the ceiling or off its loudness. The output is what the first pass of {@link #limit} makes;
+         * the result's output peaks and loudness are NaN ({@code passes} 1). Not limited (peaks under the ceiling):
+         * as {@link #limit}.
+         */
+        public Result limitUnmeasured(double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+            double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
+            if (!(inPeakDb > ceilingDbtp) || inPeakDb == Double.POSITIVE_INFINITY || !Double.isFinite(gainDb)) {
+                return limit(gainDb, truePeakItuDbtp, truePeakEbur128Dbtp); // its checks and its plain-gain case
+            }
+            int fs = audio.sampleRate();
+            float pre = (float) Math.pow(10.0, gainDb / 20.0);
+            double target = Math.pow(10.0, (ceilingDbtp - MARGIN_DB) / 20.0);
+            buildCurve(target / pre, box(fs), release(fs), null);
+            float[][] result = reuseOutput && out != null ? out : newLike(audio.samples());
+            if (reuseOutput) out = result;
+            applyGain(audio.samples(), gain, pre, result);
+            double[] stats = gainStatistics(gain);
+            return new Result(new AudioBuffer(result, fs), stats[0] < 1.0, inPeakDb, Double.NaN, Double.NaN,
+                    -LoudnessMeter.dB(stats[0]), stats[1] / fs, 1, Double.NaN);
+        }
+
         /** As {@link #limitScaled}{@code (audio, gainDb, ...)}. */
         public Result limit(double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
             double ceiling = Math.pow(10.0, ceilingDbtp / 20.0);
@@ -283,16 +307,22 @@ public final class TruePeakLimiter {
                 measured = LoudnessMeter.peaks(new AudioBuffer(result, fs));
                 lufs = Double.NaN;
             }
-            float minGain = 1f;
-            int reduced = 0;
-            float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
-            for (float g : gain) { // branch-free: on music the comparisons go either way at random
-                minGain = Math.min(minGain, g);
-                reduced += g < reducedBelow ? 1 : 0;
-            }
-            return new Result(new AudioBuffer(result, fs), minGain < 1f, inPeakDb, LoudnessMeter.dB(measured[1]),
-                    LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(minGain), reduced / (double) fs, pass, lufs);
+            double[] stats = gainStatistics(gain);
+            return new Result(new AudioBuffer(result, fs), stats[0] < 1.0, inPeakDb, LoudnessMeter.dB(measured[1]),
+                    LoudnessMeter.dB(measured[2]), -LoudnessMeter.dB(stats[0]), stats[1] / fs, pass, lufs);
         }
+    }
+
+    /** {smallest gain, samples with more than {@value #REPORTED_REDUCTION_DB} dB of reduction} of a curve. */
+    private static double[] gainStatistics(float[] gain) {
+        float minGain = 1f;
+        int reduced = 0;
+        float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
+        for (float g : gain) { // branch-free: on music the comparisons go either way at random
+            minGain = Math.min(minGain, g);
+            reduced += g < reducedBelow ? 1 : 0;
+        }
+        return new double[] {minGain, reduced};
     }
 
     /** Moving-average length L of the curve (the look-ahead hold spans 2L - 1 samples). */

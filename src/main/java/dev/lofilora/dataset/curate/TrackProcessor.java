@@ -33,8 +33,9 @@ import java.util.Map;
 
 /**
  * The per-file pipeline of {@code process}: decode → quality checks (source rate) → stereo, resample → (trim) →
- * measure → gain → limit or reject → write → decode back and re-measure. Stateless apart from its settings; one
- * instance serves every worker thread.
+ * measure → gain → limit or reject → write → decode back and re-measure (for a limited track that reading also
+ * decides whether the limiter runs again, measuring its own output, before a second write and read-back). Stateless
+ * apart from its settings; one instance serves every worker thread.
  */
 final class TrackProcessor {
     /** A limited output may read a little under the target (the limiter removes energy); re-gain until within this. */
@@ -53,7 +54,17 @@ final class TrackProcessor {
     private final InputOpener opener;
     private final double maxSeconds;
 
+    /** How far the first, unmeasured limiter run's verified output may read from the target before a re-run. */
+    private final double firstRunToleranceLu;
+
     TrackProcessor(ProcessSettings settings, QualityChecks checks, Resampler resampler, InputOpener opener) {
+        this(settings, checks, resampler, opener, LOUDNESS_TOLERANCE_LU);
+    }
+
+    /** With another first-run tolerance: tests force the re-run path with 0. */
+    TrackProcessor(ProcessSettings settings, QualityChecks checks, Resampler resampler, InputOpener opener,
+                   double firstRunToleranceLu) {
+        this.firstRunToleranceLu = firstRunToleranceLu;
         this.settings = settings;
         this.checks = checks;
         this.resampler = resampler;
@@ -213,31 +224,61 @@ final class TrackProcessor {
         t = System.nanoTime();
         double gain = settings.targetLufs() - before.integratedLufs();
         double peakAfterGain = before.truePeakDbtp() + gain; // true peak is linear in the signal
-        AudioBuffer result;
-        float outputGain = 1f;
-        if (peakAfterGain > settings.ceilingDbtp()) {
-            if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
-                w.gainDb = gain;
-                w.reject(String.format("true peak after the %+.2f dB loudness gain would be %+.2f dBTP, over the %.1f dBTP "
-                        + "ceiling (over_ceiling = reject)", gain, peakAfterGain, settings.ceilingDbtp()));
-                return;
+        if (!(peakAfterGain > settings.ceilingDbtp())) {
+            AudioBuffer result;
+            float outputGain = 1f;
+            // the WAV writer applies the gain as it quantises (the same bytes as writing a scaled copy, without it)
+            if (settings.outputFormat() == OutputFormat.FLAC) result = scaled(audio, gain);
+            else {
+                result = audio;
+                outputGain = (float) Math.pow(10.0, gain / 20.0);
             }
-            // The gain is folded into the limiter (no scaled copy), the scaled peaks follow from the measurement, and
-            // the peak envelope is found once for every nudged gain (the limiter's loss is a fraction of a dB).
-            // The limiter reuses the measurement's block statistics, and writes every run into the same arrays (only
-            // the last run's output is kept).
-            TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(measured,
-                    NUDGE_HEADROOM_DB, true);
-            // Aim the gain at the loudness the limited output will have (predicted from the measurement's block
-            // energies and the curve, no output made), so one run usually lands on target.
-            LoudnessReport plain = before.withGain(gain);
-            gain = limiter.aim(gain, settings.targetLufs(), plain.truePeakItuDbtp(), plain.truePeakEbur128Dbtp());
-            TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain);
-            int runs = 1;
-            // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
+            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
+            w.gainDb = gain;
+            w.stageSeconds.put("limit", secondsSince(t));
+            audio = null;
+            writeAndVerify(out, result, outputGain, w, parallel);
+            warnIfOff(w);
+            return;
+        }
+        if (settings.overCeiling() == OverCeilingPolicy.REJECT) {
+            w.gainDb = gain;
+            w.reject(String.format("true peak after the %+.2f dB loudness gain would be %+.2f dBTP, over the %.1f dBTP "
+                    + "ceiling (over_ceiling = reject)", gain, peakAfterGain, settings.ceilingDbtp()));
+            return;
+        }
+        // The gain is folded into the limiter (no scaled copy), the scaled peaks follow from the measurement, and
+        // the peak envelope is found once for every nudged gain (the limiter's loss is a fraction of a dB).
+        // The limiter reuses the measurement's block statistics, and writes every run into the same arrays (only
+        // the last run's output is kept).
+        TruePeakLimiter.Prepared limiter = new TruePeakLimiter(settings.ceilingDbtp()).prepare(measured,
+                NUDGE_HEADROOM_DB, true);
+        // Aim the gain at the loudness the limited output will have (predicted from the measurement's block
+        // energies and the curve, no output made), so one run usually lands on target.
+        LoudnessReport plain = before.withGain(gain);
+        gain = limiter.aim(gain, settings.targetLufs(), plain.truePeakItuDbtp(), plain.truePeakEbur128Dbtp());
+        // The first run is not measured by the limiter: the read-back verification measures the written output
+        // (loudness and both true peaks) anyway. Only when that reading is off target or over the ceiling does the
+        // limiter run again, measuring its own output, and the file is written and verified again.
+        TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain, false);
+        recordLimit(w, lim, before, gain, 1, t);
+        writeAndVerify(out, lim.audio(), 1f, w, parallel);
+        int runs = 1;
+        double lufs = w.after.integratedLufs();
+        if (Math.abs(lufs - settings.targetLufs()) > firstRunToleranceLu
+                || w.after.truePeakDbtp() > settings.ceilingDbtp()) {
+            t = System.nanoTime();
             double prevGain = Double.NaN, prevLufs = Double.NaN;
+            if (Math.abs(lufs - settings.targetLufs()) > firstRunToleranceLu) {
+                prevGain = gain;
+                prevLufs = lufs;
+                gain += settings.targetLufs() - lufs;
+            }
+            lim = limitWithGain(limiter, before, gain, true);
+            runs++;
+            // The limiter takes a little energy out of the peaks; nudge the gain until the limited result is on target.
             while (runs < MAX_GAIN_PASSES) {
-                double lufs = Double.isNaN(lim.outputIntegratedLufs()) ? LoudnessMeter.integratedLufs(lim.audio())
+                lufs = Double.isNaN(lim.outputIntegratedLufs()) ? LoudnessMeter.integratedLufs(lim.audio())
                         : lim.outputIntegratedLufs(); // measured as the output was made, where it could be
                 if (Math.abs(lufs - settings.targetLufs()) <= LOUDNESS_TOLERANCE_LU) break;
                 double step = settings.targetLufs() - lufs;
@@ -250,41 +291,44 @@ final class TrackProcessor {
                 prevGain = gain;
                 prevLufs = lufs;
                 gain += step;
-                lim = limitWithGain(limiter, before, gain);
+                lim = limitWithGain(limiter, before, gain, true);
                 runs++;
             }
-            result = lim.audio();
-            w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
-                    before.truePeakDbtp() + gain, runs);
-        } else {
-            // the WAV writer applies the gain as it quantises (the same bytes as writing a scaled copy, without it)
-            if (settings.outputFormat() == OutputFormat.FLAC) result = scaled(audio, gain);
-            else {
-                result = audio;
-                outputGain = (float) Math.pow(10.0, gain / 20.0);
-            }
-            w.limiter = new LimiterReport(false, 0.0, 0.0, peakAfterGain, 0);
+            recordLimit(w, lim, before, gain, runs, t);
+            writeAndVerify(out, lim.audio(), 1f, w, parallel);
         }
-        w.gainDb = gain;
-        w.stageSeconds.put("limit", secondsSince(t));
-        audio = null;
+        warnIfOff(w);
+    }
 
-        t = System.nanoTime();
+    /** The limiter's part of the report, and the limit stage's time (added up over the runs). */
+    private static void recordLimit(Work w, TruePeakLimiter.Result lim, LoudnessReport before, double gain, int runs,
+                                    long t0) {
+        w.limiter = new LimiterReport(lim.limited(), lim.maxGainReductionDb(), lim.reducedSeconds(),
+                before.truePeakDbtp() + gain, runs);
+        w.gainDb = gain;
+        w.stageSeconds.merge("limit", secondsSince(t0), Double::sum);
+    }
+
+    /**
+     * Writes {@code result} (times {@code outputGain}, applied by the WAV writer) to {@code out}, then reads the file
+     * back from disk and measures it into {@code w.after}. The write and verify stages' times add up over calls.
+     */
+    private void writeAndVerify(Path out, AudioBuffer result, float outputGain, Work w, Parallel parallel)
+            throws IOException {
+        long t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) {
             AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
+            w.outputSha256 = null;
         } else {
             // hashed as it is written (the resume record's sha256): the bytes are in cache here, not read back again
             MessageDigest md = newSha256();
-            AudioBuffer r = result;
-            float g = outputGain;
-            AtomicFiles.write(out, o -> WavFile.write(new DigestOutputStream(o, md), r, 24, g));
+            AtomicFiles.write(out, o -> WavFile.write(new DigestOutputStream(o, md), result, 24, outputGain));
             w.outputSha256 = HexFormat.of().formatHex(md.digest());
         }
         w.output = out.toAbsolutePath().toString();
         w.outputBytes = Files.size(out);
-        w.stageSeconds.put("write", secondsSince(t));
-        result = null;
+        w.stageSeconds.merge("write", secondsSince(t), Double::sum);
 
         t = System.nanoTime();
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
@@ -292,7 +336,11 @@ final class TrackProcessor {
         AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out) : WavFile.read(out);
         w.after = LoudnessMeter.measure(written, parallel);
         w.outputSeconds = written.seconds();
-        w.stageSeconds.put("verify", secondsSince(t));
+        w.stageSeconds.merge("verify", secondsSince(t), Double::sum);
+    }
+
+    /** Warnings for a verified output off its loudness target or over the ceiling. */
+    private void warnIfOff(Work w) {
         if (Math.abs(w.after.integratedLufs() - settings.targetLufs()) > VERIFY_TOLERANCE_LU) {
             w.warn(String.format("output measures %.2f LUFS, more than %.1f LU from the %.1f LUFS target",
                     w.after.integratedLufs(), VERIFY_TOLERANCE_LU, settings.targetLufs()));
@@ -324,9 +372,10 @@ final class TrackProcessor {
     }
 
     private static TruePeakLimiter.Result limitWithGain(TruePeakLimiter.Prepared limiter, LoudnessReport before,
-                                                        double gainDb) {
+                                                        double gainDb, boolean measured) {
         LoudnessReport scaled = before.withGain(gainDb);
-        return limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
+        return measured ? limiter.limit(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp())
+                : limiter.limitUnmeasured(gainDb, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
     }
 
     /** {@code a} times the gain, in float (what {@link WavFile#write(Path, AudioBuffer, int, float)} applies). */
