@@ -88,6 +88,22 @@ public interface DspKernels {
      */
     boolean gainCurve(float[] g, float target, int box, double release, float[] reduction);
 
+    /** Samples per chunk of {@link #qcStats}: one float partial sum per chunk, one clipping pre-check. */
+    int QC_CHUNK = 64;
+
+    /**
+     * The quality checks' fused pass over one channel, silence frames [f0, f1) of {@code frame} samples of x (the last
+     * frame of the signal may be shorter). Adds Σx, Σx² and Σx·partner into {@code sums[0..2]} (partner null: the third
+     * sum is meaningless), writes each frame's Σx² into {@code frameEnergy[f]}, and carries the clipping-run scan in
+     * {@code clip} = {events, length of the open run, raw bits of its sample (NaN bits when none)}: an event is a run
+     * of at least {@code clipMinRun} identical samples at |x| >= clipLevel; NaN and Inf samples under the level end
+     * a run; the caller closes the last open run. Sums are float within chunks of {@value #QC_CHUNK} samples, double
+     * across them, so implementations agree to float rounding (the clipping count exactly); NaN or Inf samples make
+     * the sums non-finite.
+     */
+    void qcStats(float[] x, float[] partner, int f0, int f1, int frame, float clipLevel, int clipMinRun, double[] sums,
+                 double[] frameEnergy, int[] clip);
+
     /**
      * What {@link #kWeight} can do in the same pass over the samples (any array may be null):
      *

@@ -60,6 +60,17 @@ public final class FfmpegFft implements AutoCloseable {
         }
     }
 
+    /**
+     * Forward transform in place of {@code z}, interleaved ({@code z[2k]} real, {@code z[2k + 1]} imaginary part of
+     * point k, 2n values): what FFmpeg reads and writes, so no (de)interleaving copies.
+     */
+    public void forwardInterleaved(double[] z) {
+        if (z.length != 2 * n) throw new IllegalArgumentException(2 * n + " interleaved values expected");
+        in.put(z);
+        fn.call(ctx, out, in, 16);
+        out.get(z);
+    }
+
     @Override
     public void close() {
         av_tx_uninit(ctx);

@@ -218,4 +218,76 @@ public final class JavaDsp implements DspKernels {
             }
         }
     }
+
+    /**
+     * Inside a frame, chunks of {@value #QC_CHUNK} samples are summed in float (four interleaved accumulators per sum:
+     * independent chains the CPU overlaps) and added up in double. Each chunk also takes its largest |x| as integer
+     * bits (for non-negative floats the order of the bit patterns is the order of the values; NaN sorts above and is
+     * then walked exactly), and only a chunk that reaches the clip level is walked sample by sample for clipping runs:
+     * a chunk entirely under it ends any open run, which is exactly what walking it would do.
+     */
+    @Override
+    public void qcStats(float[] x, float[] partner, int f0, int f1, int frame, float clipLevel, int clipMinRun,
+                        double[] sums, double[] frameEnergy, int[] clip) {
+        float[] p = partner != null ? partner : x; // read something harmless; the caller drops the cross sum
+        int n = x.length;
+        int levelBits = Float.floatToRawIntBits(clipLevel);
+        double sm = 0, sq = 0, cr = 0;
+        int[] cs = clip;
+        for (int f = f0; f < f1; f++) {
+            int i = f * frame, e = Math.min(n, i + frame);
+            double fq = 0;
+            for (; i + QC_CHUNK <= e; i += QC_CHUNK) {
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+                int m = 0;
+                for (int j = i; j < i + QC_CHUNK; j += 4) {
+                    float a = x[j], b = x[j + 1], c = x[j + 2], d = x[j + 3];
+                    s0 += a; s1 += b; s2 += c; s3 += d;
+                    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+                    c0 += a * p[j]; c1 += b * p[j + 1]; c2 += c * p[j + 2]; c3 += d * p[j + 3];
+                    m = Math.max(m, Math.max(Math.max(Float.floatToRawIntBits(a) & 0x7fffffff, Float.floatToRawIntBits(b) & 0x7fffffff),
+                            Math.max(Float.floatToRawIntBits(c) & 0x7fffffff, Float.floatToRawIntBits(d) & 0x7fffffff)));
+                }
+                sm += (s0 + s1) + (s2 + s3);
+                fq += (q0 + q1) + (q2 + q3);
+                cr += (c0 + c1) + (c2 + c3);
+                if (m >= levelBits) {
+                    for (int j = i; j < i + QC_CHUNK; j++) clipStep(x[j], clipLevel, clipMinRun, cs);
+                } else if (cs[1] > 0) {
+                    endRun(clipMinRun, cs);
+                }
+            }
+            for (; i < e; i++) {
+                float v = x[i];
+                sm += v;
+                fq += v * v; // a float product
+                cr += (double) v * p[i];
+                clipStep(v, clipLevel, clipMinRun, cs);
+            }
+            frameEnergy[f] = fq;
+            sq += fq;
+        }
+        sums[0] += sm;
+        sums[1] += sq;
+        sums[2] += cr;
+    }
+
+    private static void clipStep(float v, float level, int minRun, int[] cs) {
+        if (Math.abs(v) >= level) { // false for NaN
+            if (v != Float.intBitsToFloat(cs[2])) { // a new value starts a new run
+                if (cs[1] >= minRun) cs[0]++;
+                cs[1] = 0;
+            }
+            cs[1]++;
+            cs[2] = Float.floatToRawIntBits(v);
+        } else if (cs[1] > 0) {
+            endRun(minRun, cs);
+        }
+    }
+
+    private static void endRun(int minRun, int[] cs) {
+        if (cs[1] >= minRun) cs[0]++;
+        cs[1] = 0;
+        cs[2] = Float.floatToRawIntBits(Float.NaN);
+    }
 }

@@ -5,11 +5,11 @@ import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
- * JNI binding of {@code native/lofi_dsp.h}, generated and compiled by JavaCPP's Maven plugin at build time (see the
+ * JNI binding of {@code native/lofi_dsp.h} and {@code native/lofi_qc.h}, generated and compiled by JavaCPP's Maven plugin at build time (see the
  * {@code javacpp} plugin in pom.xml). Arrays are pinned, not copied ({@link CriticalRegion}): each call must be short,
  * which {@link NativeKernels} ensures by chunking.
  */
-@Platform(include = "lofi_dsp.h")
+@Platform(include = {"lofi_dsp.h", "lofi_qc.h"})
 @CriticalRegion
 final class NativeDsp {
     static {
@@ -46,4 +46,7 @@ final class NativeDsp {
 
     static native void lofi_gain_curve(float[] g, int n, int a, int b, float target, int box, double release,
                                        double[] state, float[] reduction);
+
+    static native void lofi_qc_stats(float[] x, float[] p, int n, int f0, int f1, int frame, float clipLevel,
+                                     int clipMinRun, double[] sums, double[] fe, int[] clip);
 }

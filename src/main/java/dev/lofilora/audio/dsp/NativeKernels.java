@@ -158,6 +158,23 @@ final class NativeKernels implements DspKernels {
         return true;
     }
 
+    /** Samples per native call of the quality checks' pass (about 0.2 ms): whole frames, at least one. */
+    private static final int QC_CHUNK_SAMPLES = 1 << 19;
+
+    @Override
+    public void qcStats(float[] x, float[] partner, int f0, int f1, int frame, float clipLevel, int clipMinRun,
+                        double[] sums, double[] frameEnergy, int[] clip) {
+        if (frame < 1 || f0 < 0 || (f0 < f1 && ((long) (f1 - 1) * frame >= x.length || f1 > frameEnergy.length))
+                || (partner != null && partner.length < x.length) || sums.length < 3 || clip.length < 3) {
+            throw new IllegalArgumentException("frames " + f0 + ".." + f1 + " of " + frame + " in " + x.length + " samples");
+        }
+        int step = Math.max(1, QC_CHUNK_SAMPLES / frame);
+        for (int f = f0; f < f1; f += step) {
+            NativeDsp.lofi_qc_stats(x, partner, x.length, f, Math.min(f1, f + step), frame, clipLevel, clipMinRun, sums,
+                    frameEnergy, clip);
+        }
+    }
+
     private static final KWeightExtras NO_EXTRAS = new KWeightExtras(null, 1f, null, null, null, null, null, null, null);
 
     /** The extras' arrays must hold every sample (or block) the stored ticks reach. */

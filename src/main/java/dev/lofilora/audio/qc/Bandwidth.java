@@ -3,6 +3,9 @@ package dev.lofilora.audio.qc;
 import dev.lofilora.audio.AudioBuffer;
 import dev.lofilora.audio.dsp.FfmpegFft;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 /**
  * Audio bandwidth from the long-term average spectrum (LTAS), and the shape of its upper edge.
  *
@@ -125,44 +128,78 @@ final class Bandwidth {
         float[] left = x[0];
         float[] right = x.length > 1 ? x[1] : null;
         int frames = Math.min(MAX_FRAMES, audio.frames() / n);
-        double[] window = new double[n];
-        double wSum2 = 0;
-        for (int i = 0; i < n; i++) {
-            window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
-            wSum2 += window[i] * window[i];
-        }
+        Hann hann = hann(n);
+        double[] window = hann.w;
         double quiet = Math.pow(10.0, silenceDbfs / 10.0) * n;
         double[] power = new double[n / 2 + 1];
-        double[][] z = new double[2][n];
+        double[] z = new double[2 * n]; // interleaved: L windowed as the real part, R as the imaginary part
         int used = 0;
         long span = audio.frames() - n;
-        try (FfmpegFft fft = new FfmpegFft(n)) {
+        FfmpegFft fft = borrowFft(n);
+        try {
             for (int f = 0; f < frames; f++) {
                 int start = frames == 1 ? 0 : (int) (span * f / (frames - 1));
                 double energy = 0;
                 for (int i = 0; i < n; i++) {
                     double l = left[start + i], r = right == null ? 0 : right[start + i];
-                    energy += Math.max(l * l, r * r);
-                    z[0][i] = l * window[i];
-                    z[1][i] = r * window[i];
+                    double l2 = l * l, r2 = r * r;
+                    energy += l2 > r2 ? l2 : r2; // Math.max without its NaN care: the audio here is finite
+                    z[2 * i] = l * window[i];
+                    z[2 * i + 1] = r * window[i];
                 }
                 if (energy < quiet) continue;
-                fft.forward(z[0], z[1]);
-                double[] re = z[0], im = z[1];
+                fft.forwardInterleaved(z);
                 for (int k = 0; k <= n / 2; k++) {
                     int m = (n - k) & (n - 1);
+                    double rek = z[2 * k], imk = z[2 * k + 1], rem = z[2 * m], imm = z[2 * m + 1];
                     // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
-                    double lr = 0.5 * (re[k] + re[m]), li = 0.5 * (im[k] - im[m]);
-                    double rr = 0.5 * (im[k] + im[m]), ri = -0.5 * (re[k] - re[m]);
+                    double lr = 0.5 * (rek + rem), li = 0.5 * (imk - imm);
+                    double rr = 0.5 * (imk + imm), ri = -0.5 * (rek - rem);
                     power[k] += lr * lr + li * li + rr * rr + ri * ri;
                 }
                 used++;
             }
+        } catch (RuntimeException | Error e) {
+            fft.close();
+            throw e;
         }
+        returnFft(fft);
         if (used == 0) return null;
-        double norm = 1.0 / (used * wSum2);
+        double norm = 1.0 / (used * hann.sumSquares);
         for (int k = 0; k < power.length; k++) power[k] *= norm;
         return power;
+    }
+
+    /** A Hann window of n points and the sum of its squares. */
+    private record Hann(double[] w, double sumSquares) {}
+
+    /** Windows by size: a few sample rates give a few sizes, and 8192 cosines cost about as much as two FFTs. */
+    private static final ConcurrentHashMap<Integer, Hann> WINDOWS = new ConcurrentHashMap<>();
+    /**
+     * Idle FFT contexts by size, reused across files (setting one up costs about two transforms); at most one per
+     * thread that ever ran the check at once, each a few hundred kB of native memory kept for the life of the JVM.
+     */
+    private static final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<FfmpegFft>> FFTS = new ConcurrentHashMap<>();
+
+    private static Hann hann(int n) {
+        return WINDOWS.computeIfAbsent(n, k -> {
+            double[] w = new double[k];
+            double sum2 = 0;
+            for (int i = 0; i < k; i++) {
+                w[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / k);
+                sum2 += w[i] * w[i];
+            }
+            return new Hann(w, sum2);
+        });
+    }
+
+    private static FfmpegFft borrowFft(int n) {
+        FfmpegFft f = FFTS.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>()).poll();
+        return f != null ? f : new FfmpegFft(n);
+    }
+
+    private static void returnFft(FfmpegFft f) {
+        FFTS.get(f.size()).offer(f);
     }
 
     private static double[] smoothedDb(double[] p, int half) {

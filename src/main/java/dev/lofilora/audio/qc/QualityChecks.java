@@ -42,13 +42,14 @@ public final class QualityChecks {
     public List<CheckResult> run(AudioBuffer audio, int sourceBitDepth) {
         int pcmBits = sourceBitDepth >= 8 && sourceBitDepth <= 32 ? sourceBitDepth : 0;
         int channels = audio.channels();
-        ChannelStats[] stats = stats(audio);
+        int frame = silenceFrame(audio.sampleRate());
+        ChannelStats[] stats = stats(audio, frame);
         long nonFinite = 0;
         for (ChannelStats s : stats) nonFinite += s.nonFinite;
         AudioBuffer clean = audio;
         if (nonFinite > 0) { // rare: read NaN/Inf as 0 everywhere else (the clipping count keeps the raw reading)
             clean = zeroNonFinite(audio);
-            ChannelStats[] again = stats(clean);
+            ChannelStats[] again = stats(clean, frame);
             for (int c = 0; c < channels; c++) again[c].clipEvents = stats[c].clipEvents;
             stats = again;
         }
@@ -60,7 +61,7 @@ public final class QualityChecks {
                 : new CheckResult(NON_FINITE, Verdict.FAIL, nonFinite, "samples",
                         nonFinite + " NaN or infinite samples: the decode is broken; other checks read them as 0"));
         out.add(clipping(stats, audio.seconds()));
-        out.add(silence(clean));
+        out.add(silence(stats, audio.frames(), frame));
         int[] bounds = silenceBounds(clean, t.silenceThresholdDbfs());
         double lead = bounds[1] == 0 ? audio.seconds() : bounds[0] / (double) audio.sampleRate();
         double trail = bounds[1] == 0 ? 0.0 : (audio.frames() - bounds[1]) / (double) audio.sampleRate();
@@ -75,14 +76,23 @@ public final class QualityChecks {
         return out;
     }
 
-    /** Per-channel statistics; channel 0 also collects its cross product with channel 1. */
-    private ChannelStats[] stats(AudioBuffer audio) {
+    /**
+     * Per-channel statistics in one pass per channel (sums, silence-frame energies, clipping runs); channel 0 also
+     * collects its cross product with channel 1.
+     */
+    private ChannelStats[] stats(AudioBuffer audio, int frame) {
         float[][] x = audio.samples();
         ChannelStats[] s = new ChannelStats[x.length];
         for (int c = 0; c < x.length; c++) {
-            s[c] = ChannelStats.of(x[c], c == 0 && x.length > 1 ? x[1] : null, (float) t.clipLevel(), t.clipMinRunSamples());
+            s[c] = ChannelStats.of(x[c], c == 0 && x.length > 1 ? x[1] : null, (float) t.clipLevel(),
+                    t.clipMinRunSamples(), frame);
         }
         return s;
+    }
+
+    /** Samples per frame of the silence analysis. */
+    private int silenceFrame(int sampleRate) {
+        return Math.max(1, (int) Math.round(t.silenceFrameSeconds() * sampleRate));
     }
 
     /** The worst verdict of {@code results} (PASS for an empty list). */
@@ -123,9 +133,8 @@ public final class QualityChecks {
                 + "samples at >= %.2f of full scale), %.2f per minute", events, t.clipMinRunSamples(), t.clipLevel(), perMinute));
     }
 
-    private CheckResult silence(AudioBuffer audio) {
-        int frame = Math.max(1, (int) Math.round(t.silenceFrameSeconds() * audio.sampleRate()));
-        double ratio = Silence.silentRatio(audio, frame, t.silenceThresholdDbfs());
+    private CheckResult silence(ChannelStats[] stats, int n, int frame) {
+        double ratio = Silence.silentRatio(stats, n, frame, t.silenceThresholdDbfs());
         Verdict v = ratio >= t.silentRatioFail() ? Verdict.FAIL : ratio >= t.silentRatioWarn() ? Verdict.WARN : Verdict.PASS;
         return new CheckResult(SILENCE, v, ratio, "ratio", fmt("%.1f %% of %.0f ms frames below %.0f dBFS RMS",
                 100 * ratio, 1000 * t.silenceFrameSeconds(), t.silenceThresholdDbfs()));

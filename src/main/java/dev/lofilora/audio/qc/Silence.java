@@ -1,32 +1,54 @@
 package dev.lofilora.audio.qc;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.dsp.DspKernels;
 
 /** Frame-RMS silence analysis. A frame is silent when every channel's RMS is below the threshold. */
 final class Silence {
     private Silence() {}
 
-    /** Fraction of frames of {@code frameSamples} (the last one may be shorter) that are silent. */
-    static double silentRatio(AudioBuffer audio, int frameSamples, double thresholdDbfs) {
-        int n = audio.frames();
+    /**
+     * Fraction of frames that are silent, from the frame energies of {@link ChannelStats} (frames of
+     * {@code frameSamples}, the last one may be shorter; {@code n} samples per channel): the fused pass has summed them
+     * already, so this reads no sample.
+     */
+    static double silentRatio(ChannelStats[] stats, int n, int frameSamples, double thresholdDbfs) {
         if (n == 0) return 1.0;
         double limit = Math.pow(10.0, thresholdDbfs / 10.0); // mean-square threshold
-        int frames = (n + frameSamples - 1) / frameSamples;
+        int frames = stats[0].frameEnergy.length;
         int silent = 0;
         for (int f = 0; f < frames; f++) {
             int s = f * frameSamples, e = Math.min(n, s + frameSamples);
-            if (frameSilent(audio.samples(), s, e, limit)) silent++;
+            double need = limit * (e - s);
+            boolean quiet = true;
+            for (ChannelStats c : stats) quiet &= c.frameEnergy[f] < need;
+            if (quiet) silent++;
         }
         return silent / (double) frames;
     }
 
+    /**
+     * Sum of x² over [s, e): chunks of {@value DspKernels#QC_CHUNK} from s in float (four accumulators), added in double,
+     * then the rest one float product at a time: the arithmetic of the Java reference of the frame energies ({@link DspKernels#qcStats}).
+     */
+    static double energy(float[] x, int s, int e) {
+        double fq = 0;
+        int i = s;
+        for (; i + DspKernels.QC_CHUNK <= e; i += DspKernels.QC_CHUNK) {
+            float q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+            for (int j = i; j < i + DspKernels.QC_CHUNK; j += 4) {
+                float a = x[j], b = x[j + 1], c = x[j + 2], d = x[j + 3];
+                q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+            }
+            fq += (q0 + q1) + (q2 + q3);
+        }
+        for (; i < e; i++) fq += x[i] * x[i];
+        return fq;
+    }
+
     private static boolean frameSilent(float[][] x, int s, int e, double limit) {
         double need = limit * (e - s);
-        for (float[] ch : x) {
-            double sum = 0;
-            for (int i = s; i < e; i++) sum += ch[i] * ch[i];
-            if (!(sum < need)) return false;
-        }
+        for (float[] ch : x) if (!(energy(ch, s, e) < need)) return false;
         return true;
     }
 

@@ -201,4 +201,67 @@ class DspKernelsTest {
         for (float t : taps) abs += Math.abs(t);
         return 4f * ntaps * 0x1p-24f * abs * 3f + 1e-7f * Math.abs(value);
     }
+
+    /**
+     * A quality-check channel: noise, silent stretches, clipping runs (of 1 to 7 equal samples, at both signs, some
+     * across chunk boundaries) and, when asked, a NaN and an Inf.
+     */
+    static float[] qcSignal(Random rnd, int n, boolean nonFinite) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (0.2 * rnd.nextGaussian());
+        for (int k = 0; k < n / 3000; k++) { int at = rnd.nextInt(n); java.util.Arrays.fill(x, at, Math.min(n, at + 900), 0f); }
+        for (int k = 0; k < n / 500; k++) {
+            int at = rnd.nextInt(n), len = 1 + rnd.nextInt(7);
+            float v = (rnd.nextBoolean() ? 1 : -1) * (rnd.nextBoolean() ? 1f : 0.995f);
+            java.util.Arrays.fill(x, at, Math.min(n, at + len), v);
+        }
+        if (nonFinite) { x[rnd.nextInt(n)] = Float.NaN; x[rnd.nextInt(n)] = Float.POSITIVE_INFINITY; }
+        return x;
+    }
+
+    @Test
+    void qualityCheckPassAgreesWithTheReferenceHoweverItIsSplit() {
+        Random rnd = new Random(23);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = 1 + rnd.nextInt(60000), frame = 1 + rnd.nextInt(trial % 3 == 0 ? 100 : 3000);
+            float[] x = qcSignal(rnd, n, false), p = trial % 4 == 0 ? null : qcSignal(rnd, n, false);
+            int frames = (n + frame - 1) / frame;
+            double[] sumsRef = new double[3], feRef = new double[frames];
+            int[] clipRef = {0, 0, Float.floatToRawIntBits(Float.NaN)};
+            REF.qcStats(x, p, 0, frames, frame, 0.99f, 4, sumsRef, feRef, clipRef);
+            double[] sums = new double[3], fe = new double[frames];
+            int[] clip = {0, 0, Float.floatToRawIntBits(Float.NaN)};
+            for (int f = 0; f < frames; ) { // in random pieces: the state carries over
+                int g = Math.min(frames, f + 1 + rnd.nextInt(Math.max(1, frames / 3)));
+                nat().qcStats(x, p, f, g, frame, 0.99f, 4, sums, fe, clip);
+                f = g;
+            }
+            assertArrayEquals(clipRef, clip, "trial " + trial);
+            assertTrue(clipRef[0] > 0 || n < 3000, "trial " + trial + " has clipping runs");
+            double mag = 0, sq = 0, cross = 0;
+            for (int i = 0; i < n; i++) {
+                mag += Math.abs(x[i]);
+                sq += x[i] * x[i];
+                if (p != null) cross += Math.abs(x[i] * p[i]);
+            }
+            // float sums over chunks of 64: each differs by at most ~64 roundings of its magnitude sum
+            assertEquals(sumsRef[0], sums[0], 64 * 0x1p-24 * mag + 1e-12, "sum, trial " + trial);
+            assertEquals(sumsRef[1], sums[1], 64 * 0x1p-24 * sq + 1e-12, "squares, trial " + trial);
+            if (p != null) assertEquals(sumsRef[2], sums[2], 64 * 0x1p-24 * cross + 1e-12, "cross, trial " + trial);
+            for (int f = 0; f < frames; f++) {
+                assertEquals(feRef[f], fe[f], 64 * 0x1p-24 * feRef[f], "frame " + f + ", trial " + trial);
+            }
+        }
+        // NaN and Inf make both sets of sums non-finite; the clipping count is unaffected and exact
+        float[] bad = qcSignal(rnd, 20001, true);
+        double[] a = new double[3], b = new double[3];
+        int frames = (20001 + 440) / 441;
+        int[] ca = {0, 0, Float.floatToRawIntBits(Float.NaN)}, cb = ca.clone();
+        REF.qcStats(bad, null, 0, frames, 441, 0.99f, 4, a, new double[frames], ca);
+        nat().qcStats(bad, null, 0, frames, 441, 0.99f, 4, b, new double[frames], cb);
+        assertTrue(!Double.isFinite(a[0]) && !Double.isFinite(b[0]) && !Double.isFinite(b[1]));
+        assertArrayEquals(ca, cb);
+        assertThrows(IllegalArgumentException.class,
+                () -> nat().qcStats(bad, null, 0, frames + 1, 441, 0.99f, 4, new double[3], new double[frames + 1], cb));
+    }
 }
