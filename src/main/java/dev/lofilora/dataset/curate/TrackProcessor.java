@@ -332,8 +332,9 @@ final class TrackProcessor {
 
         t = System.nanoTime();
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
-        // FFmpeg for FLAC.
-        AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out) : WavFile.read(out);
+        // into the arrays just written (not needed any more: a limiter re-run writes them whole), FFmpeg for FLAC.
+        AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out)
+                : WavFile.read(out, result.samples());
         w.after = LoudnessMeter.measure(written, parallel);
         w.outputSeconds = written.seconds();
         w.stageSeconds.merge("verify", secondsSince(t), Double::sum);

@@ -34,6 +34,30 @@ class WavFileTest {
         }
     }
 
+    /** Reading into given arrays: used (every sample overwritten) only when channels and frames match the file. */
+    @Test
+    void readsIntoGivenArraysOnlyWhenTheyFit() throws Exception {
+        float[][] s = new float[2][1000];
+        for (int i = 0; i < 1000; i++) { s[0][i] = (float) Math.sin(i * 0.01) * 0.5f; s[1][i] = -s[0][i]; }
+        Path f = dir.resolve("reuse.wav");
+        WavFile.write(f, new AudioBuffer(s, 48000), 24);
+        AudioBuffer fresh = WavFile.read(f);
+
+        float[][] fits = {new float[1000], new float[1000]};
+        java.util.Arrays.fill(fits[0], 7f); // stale values must all be replaced
+        java.util.Arrays.fill(fits[1], Float.NaN);
+        AudioBuffer into = WavFile.read(f, fits);
+        assertSame(fits, into.samples());
+        for (int c = 0; c < 2; c++) assertArrayEquals(fresh.samples()[c], into.samples()[c], "channel " + c);
+
+        float[][] tooShort = {new float[999], new float[999]};
+        AudioBuffer other = WavFile.read(f, tooShort);
+        assertNotSame(tooShort, other.samples());
+        assertEquals(1000, other.frames());
+        float[][] oneChannel = {new float[1000]};
+        assertEquals(2, WavFile.read(f, oneChannel).channels());
+    }
+
     @Test
     void fullScaleClipsInsteadOfWrapping() throws Exception {
         AudioBuffer a = new AudioBuffer(new float[][] {{1.5f, -1.5f, 1f}}, 8000);
