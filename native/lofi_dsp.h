@@ -127,14 +127,32 @@ static inline int32_t quantise24(float v) {
     return (int32_t) nearbyintf(s);
 }
 
-static void pack24_generic(const float* l, const float* r, int from, int to, float gain, uint8_t* out) {
+// curve (null: none) is the limiter's per-frame gain: the sample is (x * gain) * curve[i], in that order, as the
+// limiter's own float output (TruePeakLimiter.applyGain), so writing through the curve gives the bytes of writing
+// that output.
+static void pack24_generic(const float* l, const float* r, const float* curve, int from, int to, float gain,
+                           uint8_t* out) {
     uint8_t* o = out;
     for (int i = from; i < to; i++) {
-        const int32_t a = quantise24(l[i] * gain), b = quantise24(r[i] * gain);
+        float vl = l[i] * gain, vr = r[i] * gain;
+        if (curve) { vl *= curve[i]; vr *= curve[i]; }
+        const int32_t a = quantise24(vl), b = quantise24(vr);
         o[0] = (uint8_t) a; o[1] = (uint8_t) (a >> 8); o[2] = (uint8_t) (a >> 16);
         o[3] = (uint8_t) b; o[4] = (uint8_t) (b >> 8); o[5] = (uint8_t) (b >> 16);
         o += 6;
     }
+}
+
+// The limiter's report of a curve: acc[0] = min(acc[0], smallest g), acc[1] += how many g are under `below`.
+static void curve_stats_generic(const float* g, int from, int to, float below, double* acc) {
+    float m = (float) acc[0];
+    int64_t count = 0;
+    for (int i = from; i < to; i++) {
+        m = g[i] < m ? g[i] : m;
+        count += g[i] < below ? 1 : 0;
+    }
+    acc[0] = m;
+    acc[1] += (double) count;
 }
 
 static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int at) {
@@ -526,8 +544,9 @@ __attribute__((target("avx2,fma"))) static void block_minmax_avx2(const float* x
 
 // Eight frames at a time: scale, clip, round (the default rounding mode: half to even), interleave, and a byte
 // shuffle that keeps the low three bytes of each 32-bit integer.
-__attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, const float* r, int from, int to, float gain,
-                                                            uint8_t* out) {
+template <bool CURVE>
+__attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, const float* r, const float* curve, int from,
+                                                            int to, float gain, uint8_t* out) {
     const __m256 g = _mm256_set1_ps(gain), s = _mm256_set1_ps(8388608.0f);
     const __m256 hi = _mm256_set1_ps(8388607.0f), lo = _mm256_set1_ps(-8388608.0f);
     const __m128i shuf = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
@@ -535,8 +554,14 @@ __attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, cons
     int i = from;
     for (; i + 8 <= to; i += 8) {
         // multiply by the gain first and by 2^23 second, as the scalar code, so the products are the same floats
-        __m256 a = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(l + i), g), s);
-        __m256 b = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(r + i), g), s);
+        __m256 a = _mm256_mul_ps(_mm256_loadu_ps(l + i), g), b = _mm256_mul_ps(_mm256_loadu_ps(r + i), g);
+        if (CURVE) {
+            const __m256 c = _mm256_loadu_ps(curve + i);
+            a = _mm256_mul_ps(a, c);
+            b = _mm256_mul_ps(b, c);
+        }
+        a = _mm256_mul_ps(a, s);
+        b = _mm256_mul_ps(b, s);
         a = _mm256_max_ps(_mm256_min_ps(a, hi), lo);
         b = _mm256_max_ps(_mm256_min_ps(b, hi), lo);
         const __m256i ia = _mm256_cvtps_epi32(a), ib = _mm256_cvtps_epi32(b);
@@ -557,7 +582,32 @@ __attribute__((target("avx2,fma"))) static void pack24_avx2(const float* l, cons
         }
         o += 48;
     }
-    pack24_generic(l, r, i, to, gain, o);
+    pack24_generic(l, r, curve, i, to, gain, o);
+}
+
+// Eight gains at a time; the count in 32-bit lanes (a call covers far fewer than 2^31 samples).
+__attribute__((target("avx2,fma"))) static void curve_stats_avx2(const float* g, int from, int to, float below,
+                                                                 double* acc) {
+    __m256 m = _mm256_set1_ps((float) acc[0]);
+    const __m256 b = _mm256_set1_ps(below);
+    __m256i count = _mm256_setzero_si256();
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+        const __m256 v = _mm256_loadu_ps(g + i);
+        m = _mm256_min_ps(v, m);
+        // a true comparison is all ones: -1 per lane counted
+        count = _mm256_sub_epi32(count, _mm256_castps_si256(_mm256_cmp_ps(v, b, _CMP_LT_OQ)));
+    }
+    alignas(32) float ms[8];
+    alignas(32) int32_t cs[8];
+    _mm256_store_ps(ms, m);
+    _mm256_store_si256((__m256i*) cs, count);
+    float mm = ms[0];
+    int64_t c = 0;
+    for (int k = 0; k < 8; k++) { mm = ms[k] < mm ? ms[k] : mm; c += cs[k]; }
+    acc[0] = mm;
+    acc[1] += (double) c;
+    curve_stats_generic(g, i, to, below, acc);
 }
 
 // Four frames (24 bytes) per step: two 16-byte loads, a byte shuffle that puts each sample's three bytes at the top of
@@ -1047,9 +1097,28 @@ static inline void lofi_block_minmax(const float* x, int b0, int b1, float* mx, 
 static inline void lofi_pack24_stereo(const float* l, const float* r, int from, int to, float gain, signed char* out) {
     using namespace lofi_dsp_detail;
 #ifdef LOFI_X86
-    if (has_avx2_fma()) { pack24_avx2(l, r, from, to, gain, (uint8_t*) out); return; }
+    if (has_avx2_fma()) { pack24_avx2<false>(l, r, nullptr, from, to, gain, (uint8_t*) out); return; }
 #endif
-    pack24_generic(l, r, from, to, gain, (uint8_t*) out);
+    pack24_generic(l, r, nullptr, from, to, gain, (uint8_t*) out);
+}
+
+/** As lofi_pack24_stereo of (x * gain) * curve[i]: the limiter's output quantised, without making it first. */
+static inline void lofi_pack24_stereo_curve(const float* l, const float* r, const float* curve, int from, int to,
+                                            float gain, signed char* out) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { pack24_avx2<true>(l, r, curve, from, to, gain, (uint8_t*) out); return; }
+#endif
+    pack24_generic(l, r, curve, from, to, gain, (uint8_t*) out);
+}
+
+/** acc[0] = min(acc[0], g[from .. to)), acc[1] += the count of those under `below` (NaN: neither). */
+static inline void lofi_curve_stats(const float* g, int from, int to, float below, double* acc) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { curve_stats_avx2(g, from, to, below, acc); return; }
+#endif
+    curve_stats_generic(g, from, to, below, acc);
 }
 
 /** n interleaved 24-bit stereo frames from in[0 ..] into l[at ..] and r[at ..] (exact: integer times 2^-23). */

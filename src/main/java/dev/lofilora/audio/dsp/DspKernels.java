@@ -125,4 +125,16 @@ public interface DspKernels {
 
         boolean wantsExtremes() { return maxA != null || maxB != null; }
     }
+
+    /**
+     * As {@link #pack24Stereo} of {@code (l[i] * gain) * curve[i]} (in float, in that order: the true-peak limiter's
+     * output): the bytes of writing the limited audio without making it first.
+     */
+    void pack24StereoCurve(float[] l, float[] r, float[] curve, int from, int to, float gain, byte[] out);
+
+    /**
+     * The limiter's report of a gain curve over [from, to): {@code acc[0]} becomes the smaller of itself and the
+     * smallest gain, and {@code acc[1]} grows by the number of gains under {@code below} (a NaN gain counts in neither).
+     */
+    void curveStats(float[] g, int from, int to, float below, double[] acc);
 }

@@ -290,4 +290,32 @@ public final class JavaDsp implements DspKernels {
         cs[1] = 0;
         cs[2] = Float.floatToRawIntBits(Float.NaN);
     }
+
+    @Override
+    public void pack24StereoCurve(float[] l, float[] r, float[] curve, int from, int to, float gain, byte[] out) {
+        int p = 0;
+        for (int i = from; i < to; i++) {
+            int a = quantise24(l[i] * gain * curve[i]), b = quantise24(r[i] * gain * curve[i]);
+            out[p] = (byte) a;
+            out[p + 1] = (byte) (a >> 8);
+            out[p + 2] = (byte) (a >> 16);
+            out[p + 3] = (byte) b;
+            out[p + 4] = (byte) (b >> 8);
+            out[p + 5] = (byte) (b >> 16);
+            p += 6;
+        }
+    }
+
+    @Override
+    public void curveStats(float[] g, int from, int to, float below, double[] acc) {
+        float m = (float) acc[0];
+        long count = 0;
+        for (int i = from; i < to; i++) {
+            float v = g[i];
+            m = v < m ? v : m;
+            count += v < below ? 1 : 0;
+        }
+        acc[0] = m;
+        acc[1] += count;
+    }
 }

@@ -49,4 +49,9 @@ final class NativeDsp {
 
     static native void lofi_qc_stats(float[] x, float[] p, int n, int f0, int f1, int frame, float clipLevel,
                                      int clipMinRun, double[] sums, double[] fe, int[] clip);
+
+    static native void lofi_pack24_stereo_curve(float[] l, float[] r, float[] curve, int from, int to, float gain,
+                                                byte[] out);
+
+    static native void lofi_curve_stats(float[] g, int from, int to, float below, double[] acc);
 }

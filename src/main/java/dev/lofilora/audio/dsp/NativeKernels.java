@@ -196,4 +196,24 @@ final class NativeKernels implements DspKernels {
             }
         }
     }
+
+    /** Frames per native call of the curve kernels (about 0.1 ms). */
+    private static final int CURVE_FRAMES_CHUNK = 1 << 16;
+
+    @Override
+    public void pack24StereoCurve(float[] l, float[] r, float[] curve, int from, int to, float gain, byte[] out) {
+        if (from < 0 || to > l.length || to > r.length || to > curve.length || (long) (to - from) * 6 > out.length) {
+            throw new IllegalArgumentException("frames " + from + ".." + to);
+        }
+        // the whole range in one call: the callers' chunks (WavFile: 64 k frames) are already short
+        if (to > from) NativeDsp.lofi_pack24_stereo_curve(l, r, curve, from, to, gain, out);
+    }
+
+    @Override
+    public void curveStats(float[] g, int from, int to, float below, double[] acc) {
+        if (from < 0 || to > g.length || acc.length < 2) throw new IllegalArgumentException("gains " + from + ".." + to);
+        for (int a = from; a < to; a += CURVE_FRAMES_CHUNK) {
+            NativeDsp.lofi_curve_stats(g, a, Math.min(to, a + CURVE_FRAMES_CHUNK), below, acc);
+        }
+    }
 }

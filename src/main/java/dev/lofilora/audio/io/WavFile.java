@@ -40,6 +40,19 @@ public final class WavFile {
     }
 
     public static void write(OutputStream raw, AudioBuffer audio, int bits, float gain) throws IOException {
+        write(raw, audio, bits, gain, null);
+    }
+
+    /**
+     * As {@link #write(OutputStream, AudioBuffer, int, float)} of {@code (sample * gain) * curve[frame]} (curve null:
+     * none), in float and in that order: a limiter's per-frame gain curve applied as the samples are quantised, the
+     * bytes of writing the limited copy without making it.
+     */
+    public static void write(OutputStream raw, AudioBuffer audio, int bits, float gain, float[] curve)
+            throws IOException {
+        if (curve != null && curve.length < audio.frames()) {
+            throw new IllegalArgumentException("gain curve of " + curve.length + " frames for " + audio.frames());
+        }
         if (bits != 16 && bits != 24 && bits != 32) throw new IllegalArgumentException("bits " + bits);
         int ch = audio.channels();
         int frames = audio.frames();
@@ -65,13 +78,14 @@ public final class WavFile {
             // One tight loop per format (and one for stereo 24-bit, the output of `process`), so the hot loop has
             // no per-sample branch on the format.
             if (bits == 24 && ch == 2) {
-                Dsp.kernels().pack24Stereo(s[0], s[1], start, end, gain, buf);
+                if (curve == null) Dsp.kernels().pack24Stereo(s[0], s[1], start, end, gain, buf);
+                else Dsp.kernels().pack24StereoCurve(s[0], s[1], curve, start, end, gain, buf);
                 p = (end - start) * 6;
             } else {
                 p = 0;
                 for (int i = start; i < end; i++) {
                     for (int c = 0; c < ch; c++) {
-                        float v = s[c][i] * gain;
+                        float v = curve == null ? s[c][i] * gain : s[c][i] * gain * curve[i];
                         switch (bits) {
                             case 16 -> {
                                 int q = quantise(v, 32768.0);

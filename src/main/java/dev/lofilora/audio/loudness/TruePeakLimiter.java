@@ -88,6 +88,13 @@ public final class TruePeakLimiter {
                          double outputTruePeakEbur128Dbtp, double maxGainReductionDb, double reducedSeconds,
                          int passes, double outputIntegratedLufs) {}
 
+    /**
+     * A limiter run whose output is {@code (input[c][i] * pre) * curve[i]} (curve null: {@code input * pre}), not made:
+     * see {@link Prepared#unapplied}. {@code report} is as {@link Prepared#limitUnmeasured}'s with a null audio (or,
+     * not limited, the plain-gain result of {@link Prepared#limit}).
+     */
+    public record Unapplied(AudioBuffer input, float[] curve, float pre, Result report) {}
+
     /** Limits {@code audio} and reports what was done. The input is never modified. */
     public Result limit(AudioBuffer audio) {
         double[] in = LoudnessMeter.peaks(audio);
@@ -259,20 +266,46 @@ public final class TruePeakLimiter {
          * as {@link #limit}.
          */
         public Result limitUnmeasured(double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
+            Unapplied u = unapplied(gainDb, truePeakItuDbtp, truePeakEbur128Dbtp);
+            if (u.curve() == null) return u.report();
+            float[][] result = reuseOutput && out != null ? out : newLike(audio.samples());
+            if (reuseOutput) out = result;
+            applyGain(audio.samples(), u.curve(), u.pre(), result);
+            Result r = u.report();
+            return new Result(new AudioBuffer(result, audio.sampleRate()), r.limited(), r.inputTruePeakDbtp(), Double.NaN,
+                    Double.NaN, r.maxGainReductionDb(), r.reducedSeconds(), 1, Double.NaN);
+        }
+
+        /**
+         * {@link #limitUnmeasured} without applying the curve: for a writer that applies it as it quantises (the
+         * output is {@code (x[i] * pre) * curve[i]} in float, what {@link #limitUnmeasured} makes), which spares
+         * writing and reading back a limited copy of the track. The curve stays valid until the next call on this
+         * Prepared. Not limited (peaks under the ceiling): the report of {@link #limit}, with a null curve.
+         */
+        public Unapplied unapplied(double gainDb, double truePeakItuDbtp, double truePeakEbur128Dbtp) {
             double inPeakDb = Math.max(truePeakItuDbtp, truePeakEbur128Dbtp);
             if (!(inPeakDb > ceilingDbtp) || inPeakDb == Double.POSITIVE_INFINITY || !Double.isFinite(gainDb)) {
-                return limit(gainDb, truePeakItuDbtp, truePeakEbur128Dbtp); // its checks and its plain-gain case
+                // its checks and its plain-gain case
+                return new Unapplied(audio, null, (float) Math.pow(10.0, gainDb / 20.0),
+                        limit(gainDb, truePeakItuDbtp, truePeakEbur128Dbtp));
             }
             int fs = audio.sampleRate();
             float pre = (float) Math.pow(10.0, gainDb / 20.0);
             double target = Math.pow(10.0, (ceilingDbtp - MARGIN_DB) / 20.0);
             buildCurve(target / pre, box(fs), release(fs), null);
-            float[][] result = reuseOutput && out != null ? out : newLike(audio.samples());
-            if (reuseOutput) out = result;
-            applyGain(audio.samples(), gain, pre, result);
             double[] stats = gainStatistics(gain);
-            return new Result(new AudioBuffer(result, fs), stats[0] < 1.0, inPeakDb, Double.NaN, Double.NaN,
-                    -LoudnessMeter.dB(stats[0]), stats[1] / fs, 1, Double.NaN);
+            return new Unapplied(audio, gain, pre, new Result(null, stats[0] < 1.0, inPeakDb, Double.NaN, Double.NaN,
+                    -LoudnessMeter.dB(stats[0]), stats[1] / fs, 1, Double.NaN));
+        }
+
+        /**
+         * Arrays the size of the input, for the caller's own use between calls (e.g. reading a written output back):
+         * the ones {@link #limit} writes its output into when outputs are reused, so a later call overwrites them.
+         */
+        public float[][] scratch() {
+            float[][] s = out != null ? out : newLike(audio.samples());
+            if (reuseOutput) out = s;
+            return s;
         }
 
         /** As {@link #limitScaled}{@code (audio, gainDb, ...)}. */
@@ -338,14 +371,9 @@ public final class TruePeakLimiter {
 
     /** {smallest gain, samples with more than {@value #REPORTED_REDUCTION_DB} dB of reduction} of a curve. */
     private static double[] gainStatistics(float[] gain) {
-        float minGain = 1f;
-        int reduced = 0;
-        float reducedBelow = (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0);
-        for (float g : gain) { // branch-free: on music the comparisons go either way at random
-            minGain = Math.min(minGain, g);
-            reduced += g < reducedBelow ? 1 : 0;
-        }
-        return new double[] {minGain, reduced};
+        double[] acc = {1.0, 0.0};
+        Dsp.kernels().curveStats(gain, 0, gain.length, (float) Math.pow(10.0, -REPORTED_REDUCTION_DB / 20.0), acc);
+        return acc;
     }
 
     /** Moving-average length L of the curve (the look-ahead hold spans 2L - 1 samples). */
@@ -369,16 +397,22 @@ public final class TruePeakLimiter {
     }
 
     /** The peak envelope: per sample, the largest |sample| or |interpolated value| above {@code threshold}, else 0. */
-    private static float[] envelope(AudioBuffer audio, BlockStats[] blockStats, TruePeakFilter itu, TruePeakFilter eb,
+    static float[] envelope(AudioBuffer audio, BlockStats[] blockStats, TruePeakFilter itu, TruePeakFilter eb,
                                     double threshold) {
         float[] env = new float[audio.frames()];
         for (int c = 0; c < audio.channels(); c++) {
             float[] x = audio.samples()[c];
             float t = (float) threshold; // the smallest float above threshold: a >= t exactly when a > threshold
             if (t <= threshold) t = Math.nextUp(t);
-            for (int i = 0; i < x.length; i++) { // branch-free: on music the comparison goes either way at random
-                float a = Math.abs(x[i]);
-                env[i] = Math.max(env[i], a >= t ? a : 0f);
+            // Only blocks whose extremes reach t can hold a sample that does (on limited music a small share): the
+            // block statistics say which, and a skipped block leaves env as it is, as a full scan would.
+            BlockStats bs = blockStats[c];
+            for (int b = 0; b < bs.blocks(); b++) {
+                if (bs.max[b] < t && -bs.min[b] < t) continue; // NaN extremes fall through: the block is read
+                for (int i = b * BlockStats.BLOCK, end = Math.min(x.length, i + BlockStats.BLOCK); i < end; i++) {
+                    float a = Math.abs(x[i]);
+                    if (a >= t && a > env[i]) env[i] = a;
+                }
             }
             itu.envelope(x, blockStats[c], threshold, env);
             if (eb != null) eb.envelope(x, blockStats[c], threshold, env);

@@ -237,7 +237,7 @@ final class TrackProcessor {
             w.gainDb = gain;
             w.stageSeconds.put("limit", secondsSince(t));
             audio = null;
-            writeAndVerify(out, result, outputGain, w, parallel);
+            writeAndVerify(out, result, outputGain, null, result.samples(), w, parallel);
             warnIfOff(w);
             return;
         }
@@ -260,9 +260,20 @@ final class TrackProcessor {
         // The first run is not measured by the limiter: the read-back verification measures the written output
         // (loudness and both true peaks) anyway. Only when that reading is off target or over the ceiling does the
         // limiter run again, measuring its own output, and the file is written and verified again.
-        TruePeakLimiter.Result lim = limitWithGain(limiter, before, gain, false);
-        recordLimit(w, lim, before, gain, 1, t);
-        writeAndVerify(out, lim.audio(), 1f, w, parallel);
+        TruePeakLimiter.Result lim;
+        if (settings.outputFormat() == OutputFormat.WAV24) {
+            // the WAV writer applies the curve as it quantises (the bytes of the limited copy, which is not made);
+            // the file is read back into the limiter's spare arrays, as the input stays for a re-run
+            LoudnessReport scaled = before.withGain(gain);
+            TruePeakLimiter.Unapplied u = limiter.unapplied(gain, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
+            lim = u.report();
+            recordLimit(w, lim, before, gain, 1, t);
+            writeAndVerify(out, u.input(), u.pre(), u.curve(), limiter.scratch(), w, parallel);
+        } else {
+            lim = limitWithGain(limiter, before, gain, false);
+            recordLimit(w, lim, before, gain, 1, t);
+            writeAndVerify(out, lim.audio(), 1f, null, null, w, parallel);
+        }
         int runs = 1;
         double lufs = w.after.integratedLufs();
         if (Math.abs(lufs - settings.targetLufs()) > firstRunToleranceLu
@@ -295,7 +306,7 @@ final class TrackProcessor {
                 runs++;
             }
             recordLimit(w, lim, before, gain, runs, t);
-            writeAndVerify(out, lim.audio(), 1f, w, parallel);
+            writeAndVerify(out, lim.audio(), 1f, null, lim.audio().samples(), w, parallel);
         }
         warnIfOff(w);
     }
@@ -310,20 +321,23 @@ final class TrackProcessor {
     }
 
     /**
-     * Writes {@code result} (times {@code outputGain}, applied by the WAV writer) to {@code out}, then reads the file
-     * back from disk and measures it into {@code w.after}. The write and verify stages' times add up over calls.
+     * Writes {@code result} (times {@code outputGain}, then times {@code curve[i]} where there is one: both applied by
+     * the WAV writer) to {@code out}, then reads the file back from disk, into {@code readInto} for WAV (arrays of
+     * {@code result}'s size free to overwrite, or null for fresh ones), and measures it into {@code w.after}. The write
+     * and verify stages' times add up over calls.
      */
-    private void writeAndVerify(Path out, AudioBuffer result, float outputGain, Work w, Parallel parallel)
-            throws IOException {
+    private void writeAndVerify(Path out, AudioBuffer result, float outputGain, float[] curve, float[][] readInto,
+                                Work w, Parallel parallel) throws IOException {
         long t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) {
+            if (outputGain != 1f || curve != null) throw new IllegalArgumentException("FLAC is written as given");
             AudioEncoder.write(out, result, AudioEncoder.Format.FLAC_24);
             w.outputSha256 = null;
         } else {
             // hashed as it is written (the resume record's sha256): the bytes are in cache here, not read back again
             MessageDigest md = newSha256();
-            AtomicFiles.write(out, o -> WavFile.write(new DigestOutputStream(o, md), result, 24, outputGain));
+            AtomicFiles.write(out, o -> WavFile.write(new DigestOutputStream(o, md), result, 24, outputGain, curve));
             w.outputSha256 = HexFormat.of().formatHex(md.digest());
         }
         w.output = out.toAbsolutePath().toString();
@@ -332,9 +346,9 @@ final class TrackProcessor {
 
         t = System.nanoTime();
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
-        // into the arrays just written (not needed any more: a limiter re-run writes them whole), FFmpeg for FLAC.
+        // into the caller's spare arrays (no fresh 69 MB per 3-min track), FFmpeg for FLAC.
         AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out)
-                : WavFile.read(out, result.samples());
+                : WavFile.read(out, readInto);
         w.after = LoudnessMeter.measure(written, parallel);
         w.outputSeconds = written.seconds();
         w.stageSeconds.merge("verify", secondsSince(t), Double::sum);

@@ -188,6 +188,68 @@ class DspKernelsTest {
         assertEquals(-2f / 8388608f, a[9], 0f);      // -2.5 LSB rounds to even: -2
     }
 
+    @Test
+    void packingThroughAGainCurveIsThePackingOfTheLimitedCopy() {
+        Random rnd = new Random(15);
+        int frames = 70001;
+        float[] l = signal(rnd, frames), r = signal(rnd, frames), curve = new float[frames];
+        for (int i = 0; i < frames; i++) curve[i] = rnd.nextInt(3) == 0 ? 1f : (float) (0.2 + 0.8 * rnd.nextDouble());
+        l[7] = 1.3f; curve[7] = 1f; // clips
+        l[8] = 0.5f / 8388608f / 0.9f; curve[8] = 0.9f; // near a rounding tie
+        for (float pre : new float[] {1f, 0.7071f, 1.9953f}) {
+            // what the limiter makes, (x * pre) * curve in float, then packed at gain 1
+            float[] la = new float[frames], ra = new float[frames];
+            for (int i = 0; i < frames; i++) { la[i] = l[i] * pre * curve[i]; ra[i] = r[i] * pre * curve[i]; }
+            for (int[] range : new int[][] {{0, frames}, {3, 11}, {5, 5 + 8}, {1, 1 + 17}, {frames - 9, frames}}) {
+                int n = range[1] - range[0];
+                byte[] copy = new byte[n * 6], ref = new byte[n * 6], got = new byte[n * 6];
+                REF.pack24Stereo(la, ra, range[0], range[1], 1f, copy);
+                REF.pack24StereoCurve(l, r, curve, range[0], range[1], pre, ref);
+                nat().pack24StereoCurve(l, r, curve, range[0], range[1], pre, got);
+                String at = "pre " + pre + " frames " + range[0] + ".." + range[1];
+                assertArrayEquals(copy, ref, at);
+                assertArrayEquals(copy, got, at);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> nat().pack24StereoCurve(l, r, new float[10], 0, 11, 1f,
+                new byte[66]));
+    }
+
+    @Test
+    void curveStatisticsAreExactlyTheReferenceHoweverSplit() {
+        Random rnd = new Random(16);
+        int n = 200_003;
+        float[] g = new float[n];
+        float below = 0.98855f;
+        int want = 0;
+        float min = 1f;
+        for (int i = 0; i < n; i++) {
+            g[i] = rnd.nextInt(4) == 0 ? 1f : (float) (0.5 + 0.5 * rnd.nextDouble());
+            if (i % 1000 == 0) g[i] = below; // on the threshold: not under it
+            if (g[i] < below) want++;
+            min = Math.min(min, g[i]);
+        }
+        g[123_457] = 0.25f;
+        want++;
+        min = 0.25f;
+        for (DspKernels k : new DspKernels[] {REF, nat()}) {
+            double[] whole = {1.0, 0.0};
+            k.curveStats(g, 0, n, below, whole);
+            assertEquals(min, whole[0], 0.0, k.describe());
+            assertEquals(want, whole[1], 0.0, k.describe());
+            double[] parts = {1.0, 0.0};
+            for (int a = 0; a < n; ) {
+                int b = Math.min(n, a + 1 + rnd.nextInt(40_000));
+                k.curveStats(g, a, b, below, parts);
+                a = b;
+            }
+            assertArrayEquals(whole, parts, 0.0, k.describe());
+            double[] tail = {1.0, 0.0};
+            k.curveStats(g, 123_458, n, below, tail); // past the smallest
+            assertTrue(tail[0] > 0.25, k.describe());
+        }
+    }
+
     /** Loud noise with a few spikes, so that outputs are far from zero and the maxima are well defined. */
     private static float[] signal(Random rnd, int n) {
         float[] x = new float[n];

@@ -175,6 +175,62 @@ class TruePeakLimiterTest {
     }
 
     @Test
+    void aCurveLeftForTheWriterGivesTheBytesOfTheLimitedCopy() throws Exception {
+        AudioBuffer in = MusicLike.normalise(MusicLike.drums(48000, 4, 7), -20.0);
+        double gainDb = 6.0;
+        Measurement m = LoudnessMeter.measureKeeping(in, dev.lofilora.audio.Parallel.SERIAL);
+        LoudnessReport rep = m.report().withGain(gainDb);
+        TruePeakLimiter.Result made = limiter.prepare(m, 1.0, true).limitUnmeasured(gainDb, rep.truePeakItuDbtp(),
+                rep.truePeakEbur128Dbtp());
+        TruePeakLimiter.Prepared prepared = limiter.prepare(m, 1.0, true);
+        TruePeakLimiter.Unapplied u = prepared.unapplied(gainDb, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        assertTrue(made.limited() && u.report().limited() && u.curve() != null);
+        assertSame(in, u.input());
+        assertEquals(made.maxGainReductionDb(), u.report().maxGainReductionDb(), 0.0);
+        assertEquals(made.reducedSeconds(), u.report().reducedSeconds(), 0.0);
+        java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream(), b = new java.io.ByteArrayOutputStream();
+        dev.lofilora.audio.io.WavFile.write(a, made.audio(), 24, 1f);
+        dev.lofilora.audio.io.WavFile.write(b, u.input(), 24, u.pre(), u.curve());
+        assertArrayEquals(a.toByteArray(), b.toByteArray());
+        // the spare arrays are the size of the input, and the same ones each time
+        float[][] spare = prepared.scratch();
+        assertEquals(in.frames(), spare[0].length);
+        assertSame(spare, prepared.scratch());
+        // not limited: no curve, the plain gain
+        TruePeakLimiter.Unapplied quiet = prepared.unapplied(-3.0, -5.0, -5.0);
+        assertEquals(null, quiet.curve());
+        assertFalse(quiet.report().limited());
+        assertEquals((float) Math.pow(10.0, -3.0 / 20.0), quiet.pre(), 0f);
+    }
+
+    @Test
+    void theEnvelopeReadsOnlyBlocksThatReachTheThresholdAndMissesNoSample() {
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 48000 + 7; // a partial last block
+        float[][] x = new float[2][n];
+        for (int c = 0; c < 2; c++) for (int i = 0; i < n; i++) x[c][i] = (float) (0.1 * rnd.nextGaussian());
+        // lone peaks over the threshold at block edges, of both signs, and in the partial block
+        int[] at = {0, 15, 16, 31, 4800, 4815, 24001, n - 8, n - 1};
+        for (int k = 0; k < at.length; k++) x[k % 2][at[k]] = (k % 3 == 0 ? -1 : 1) * (0.6f + 0.01f * k);
+        AudioBuffer audio = new AudioBuffer(x, 48000);
+        BlockStats[] bs = {BlockStats.of(x[0]), BlockStats.of(x[1])};
+        double threshold = 0.5;
+        TruePeakFilter itu = TruePeakFilter.itu(), eb = TruePeakFilter.ebur128(48000);
+        float[] want = new float[n];
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < n; i++) {
+                float a = Math.abs(x[c][i]);
+                if (a > threshold) want[i] = Math.max(want[i], a);
+            }
+            itu.envelope(x[c], bs[c], threshold, want);
+            eb.envelope(x[c], bs[c], threshold, want);
+        }
+        float[] got = TruePeakLimiter.envelope(audio, bs, itu, eb, threshold);
+        assertArrayEquals(want, got);
+        for (int k = 0; k < at.length; k++) assertTrue(got[at[k]] >= 0.6f, "peak at " + at[k]);
+    }
+
+    @Test
     void holdAndSmoothingStepsAreExact() {
         float[] g = {1f, 0.5f, 1f, 1f, 0.8f, 1f, 1f};
         GainCurve.forwardMin(g, 3);
