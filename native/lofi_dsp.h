@@ -328,35 +328,36 @@ static inline int scan_not_one(const float* g, int j, int end) {
     return j;
 }
 
-// The hold of [a, b), in place: g[i] = min over the window [i, i + w - 1] of the required gains (values past the end
-// count as 1). It reads the envelope up to b + w - 2 and writes only below b, so later chunks still see the envelope.
+// The hold of [a, b) into g: g[i] = min over the window [i, i + w - 1] of the required gains of the envelope e
+// (values past the end count as 1). It reads e up to b + w - 2 and writes g only below b, so with e == g (in place)
+// later chunks still see the envelope; with e != g the envelope is left as it was (no copy for the caller to make).
 // Samples over the target are few (hundreds to thousands in a track): between their windows the hold is filled with 1.
-static void curve_hold(float* g, int n, int a, int b, float target, int w) {
+static void curve_hold(const float* e, float* g, int n, int a, int b, float target, int w) {
     CurveDeque dq(w);
     const int primeEnd = a + w - 1 < n ? a + w - 1 : n;
-    for (int j = a; j < primeEnd; j++) if (g[j] > target) dq.push(j, target / g[j]);
+    for (int j = a; j < primeEnd; j++) if (e[j] > target) dq.push(j, target / e[j]);
     const int reach = b + w - 1 < n ? b + w - 1 : n;
     int i = a;
     while (i < b) {
         dq.expire(i);
         if (dq.size == 0) { // nothing in the window: 1 until a sample over the target enters it
-            const int j = i + w - 1 < reach ? scan_above(g, i + w - 1, reach, target) : reach;
+            const int j = i + w - 1 < reach ? scan_above(e, i + w - 1, reach, target) : reach;
             int stop = j >= reach ? b : j - w + 1;
             if (stop > b) stop = b;
             for (int k = i; k < stop; k++) g[k] = 1.f;
             if (stop > i) { i = stop; continue; }
         }
         const int j = i + w - 1;
-        if (j < n && g[j] > target) dq.push(j, target / g[j]); // read before anything at j is overwritten (j >= i)
+        if (j < n && e[j] > target) dq.push(j, target / e[j]); // read before anything at j is overwritten (j >= i)
         dq.expire(i);
         g[i++] = dq.size > 0 ? dq.val[dq.head] : 1.f;
     }
 }
 
 __attribute__((optimize("fp-contract=off")))
-static void gain_curve_chunk(float* g, int n, int a, int b, float target, int box, double release, double* st,
-                             float* red) {
-    curve_hold(g, n, a, b, target, 2 * box - 1);
+static void gain_curve_chunk(const float* e, float* g, int n, int a, int b, float target, int box, double release,
+                             double* st, float* red) {
+    curve_hold(e, g, n, a, b, target, 2 * box - 1);
     double* ring1 = st;
     double* ring2 = st + box;
     double* v = st + 2 * box;
@@ -1179,13 +1180,13 @@ static inline void lofi_kweight(const float* xa, const float* xb, int frames, in
 }
 
 /**
- * The limiter's gain curve over [a, b) of g, in place (see gain_curve_chunk); st carries the state between calls
- * (2 box + 9 doubles, set up by the caller). reduction (may be null): adds 1 - gain^2 of every sample to its 16-sample
- * block's entry (the caller zeroes it first).
+ * The limiter's gain curve over [a, b) of the envelope e into g (e == g: in place; see gain_curve_chunk); st carries
+ * the state between calls (2 box + 9 doubles, set up by the caller). reduction (may be null): adds 1 - gain^2 of every
+ * sample to its 16-sample block's entry (the caller zeroes it first).
  */
-static inline void lofi_gain_curve(float* g, int n, int a, int b, float target, int box, double release, double* st,
-                                   float* reduction) {
-    lofi_dsp_detail::gain_curve_chunk(g, n, a, b, target, box, release, st, reduction);
+static inline void lofi_gain_curve(const float* e, float* g, int n, int a, int b, float target, int box, double release,
+                                   double* st, float* reduction) {
+    lofi_dsp_detail::gain_curve_chunk(e, g, n, a, b, target, box, release, st, reduction);
 }
 
 #endif

@@ -79,14 +79,15 @@ public interface DspKernels {
                  KWeightExtras extras);
 
     /**
-     * The true-peak limiter's gain curve, in place: {@code g} holds the peak envelope and gets the gain (required gain,
+     * The true-peak limiter's gain curve: {@code g} gets the gain for the peak envelope {@code envelope} (required gain,
      * look-ahead hold over {@code 2 box - 1} samples, release, two moving averages of {@code box}), exactly as the Java
-     * reference {@code dev.lofilora.audio.loudness.GainCurve#build}. {@code reduction} (null: none; zeroed by the
+     * reference {@code dev.lofilora.audio.loudness.GainCurve#build}; the envelope is left as it is unless it is
+     * {@code g} itself (in place). {@code reduction} (null: none; zeroed by the
      * caller, one entry per block of {@value #TP_BLOCK} samples) gets the sum of {@code 1 - gain²} over each block.
      * Returns false where this implementation has no such kernel (the Java one: the reference lives with the
      * limiter), true when done.
      */
-    boolean gainCurve(float[] g, float target, int box, double release, float[] reduction);
+    boolean gainCurve(float[] envelope, float[] g, float target, int box, double release, float[] reduction);
 
     /** Samples per chunk of {@link #qcStats}: one float partial sum per chunk, one clipping pre-check. */
     int QC_CHUNK = 64;

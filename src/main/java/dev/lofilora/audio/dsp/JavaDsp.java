@@ -147,7 +147,7 @@ public final class JavaDsp implements DspKernels {
 
     /** The Java curve is {@code dev.lofilora.audio.loudness.GainCurve}, which calls this first. */
     @Override
-    public boolean gainCurve(float[] g, float target, int box, double release, float[] reduction) {
+    public boolean gainCurve(float[] envelope, float[] g, float target, int box, double release, float[] reduction) {
         return false;
     }
 

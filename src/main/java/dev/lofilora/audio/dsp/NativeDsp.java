@@ -44,8 +44,8 @@ final class NativeDsp {
                                     float[] outb, float[] mxa, float[] mna, float[] mxb, float[] mnb,
                                     float[] energy);
 
-    static native void lofi_gain_curve(float[] g, int n, int a, int b, float target, int box, double release,
-                                       double[] state, float[] reduction);
+    static native void lofi_gain_curve(float[] e, float[] g, int n, int a, int b, float target, int box,
+                                       double release, double[] state, float[] reduction);
 
     static native void lofi_qc_stats(float[] x, float[] p, int n, int f0, int f1, int frame, float clipLevel,
                                      int clipMinRun, double[] sums, double[] fe, int[] clip);

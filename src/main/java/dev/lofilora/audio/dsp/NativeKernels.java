@@ -137,15 +137,16 @@ final class NativeKernels implements DspKernels {
     private static final int CURVE_CHUNK = 1 << 17;
 
     @Override
-    public boolean gainCurve(float[] g, float target, int box, double release, float[] reduction) {
+    public boolean gainCurve(float[] envelope, float[] g, float target, int box, double release, float[] reduction) {
         if (box < 1 || !(release >= 0 && release <= 1)) throw new IllegalArgumentException("box " + box + ", release " + release);
         int n = g.length;
+        if (envelope.length != n) throw new IllegalArgumentException("envelope of " + envelope.length + " for " + n);
         if (reduction != null && reduction.length < (n + TP_BLOCK - 1) / TP_BLOCK) throw new IllegalArgumentException("reduction");
         if (n == 0) return true;
         // the hold of sample 0 seeds the smoothing (values before the start count as the first value)
         int w = 2 * box - 1;
         float first = 1f;
-        for (int j = 0; j < Math.min(w, n); j++) if (g[j] > target) first = Math.min(first, target / g[j]);
+        for (int j = 0; j < Math.min(w, n); j++) if (envelope[j] > target) first = Math.min(first, target / envelope[j]);
         double[] state = new double[2 * box + 9];
         java.util.Arrays.fill(state, 0, 2 * box, first);
         int v = 2 * box;
@@ -153,7 +154,8 @@ final class NativeKernels implements DspKernels {
         state[v + 1] = state[v + 2] = (double) first * box; // the two ring sums
         state[v + 3] = state[v + 4] = first == 1f ? box : 0; // trailing exact ones in each ring
         for (int a = 0; a < n; a += CURVE_CHUNK) {
-            NativeDsp.lofi_gain_curve(g, n, a, Math.min(n, a + CURVE_CHUNK), target, box, release, state, reduction);
+            NativeDsp.lofi_gain_curve(envelope, g, n, a, Math.min(n, a + CURVE_CHUNK), target, box, release, state,
+                    reduction);
         }
         return true;
     }

@@ -37,22 +37,31 @@ final class GainCurve {
      * gets, per block of {@link BlockStats#BLOCK} samples, the sum of {@code 1 - gain²} over the block.
      */
     static void build(float[] envelope, float target, int box, double release, float[] reduction, DspKernels kernels) {
-        if (kernels.gainCurve(envelope, target, box, release, reduction)) return;
-        buildJava(envelope, target, box, release);
+        build(envelope, envelope, target, box, release, reduction, kernels);
+    }
+
+    /**
+     * The curve for {@code envelope} into {@code gain} (the same array: in place); a separate envelope is left as it
+     * is, so a caller that builds several curves from one envelope need not copy it first.
+     */
+    static void build(float[] envelope, float[] gain, float target, int box, double release, float[] reduction,
+                      DspKernels kernels) {
+        if (gain.length != envelope.length) throw new IllegalArgumentException("gain and envelope lengths");
+        if (kernels.gainCurve(envelope, gain, target, box, release, reduction)) return;
+        buildJava(envelope, gain, target, box, release);
         if (reduction != null) {
-            for (int i = 0; i < envelope.length; i++) {
-                float g = envelope[i];
+            for (int i = 0; i < gain.length; i++) {
+                float g = gain[i];
                 if (g != 1f) reduction[i / BlockStats.BLOCK] += 1f - g * g;
             }
         }
     }
 
-    private static void buildJava(float[] envelope, float target, int box, double release) {
-        float[] g = envelope;
+    private static void buildJava(float[] envelope, float[] g, float target, int box, double release) {
         int n = g.length;
         int active = 0;
         for (int i = 0; i < n; i++) {
-            float e = g[i];
+            float e = envelope[i];
             if (e > target) { g[i] = target / e; active++; } else g[i] = 1f;
         }
         if (active == 0) return;

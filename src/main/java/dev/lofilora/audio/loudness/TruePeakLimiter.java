@@ -250,11 +250,11 @@ public final class TruePeakLimiter {
                 gain = envelope;
                 envelope = null;
                 envelopeThreshold = Double.POSITIVE_INFINITY;
-            } else {
+                GainCurve.build(gain, (float) unscaledTarget, box, release, reduction, Dsp.kernels());
+            } else { // from the envelope, which stays for the next gain
                 if (gain == null) gain = new float[envelope.length];
-                System.arraycopy(envelope, 0, gain, 0, envelope.length);
+                GainCurve.build(envelope, gain, (float) unscaledTarget, box, release, reduction, Dsp.kernels());
             }
-            GainCurve.build(gain, (float) unscaledTarget, box, release, reduction, Dsp.kernels());
             curveTarget = headroom == 1.0 ? Double.NaN : unscaledTarget; // a taken envelope is not kept for reuse
         }
 
@@ -300,9 +300,21 @@ public final class TruePeakLimiter {
 
         /**
          * Arrays the size of the input, for the caller's own use between calls (e.g. reading a written output back):
-         * the ones {@link #limit} writes its output into when outputs are reused, so a later call overwrites them.
+         * the ones {@link #limit} writes its output into when outputs are reused, so a later call overwrites them. On
+         * a stereo input without an output yet, they are the peak envelope's and the gain curve's arrays (the caller
+         * is done with the last curve, e.g. once its output is written): no fresh 69 MB for a 3-min track; a later
+         * call then finds the envelope again.
          */
         public float[][] scratch() {
+            if (out == null && reuseOutput && audio.channels() == 2 && envelope != null && gain != null
+                    && envelope != gain && envelope.length == audio.frames() && gain.length == audio.frames()) {
+                out = new float[][] {envelope, gain};
+                envelope = null;
+                gain = null;
+                envelopeThreshold = Double.POSITIVE_INFINITY;
+                curveTarget = Double.NaN;
+                return out;
+            }
             float[][] s = out != null ? out : newLike(audio.samples());
             if (reuseOutput) out = s;
             return s;

@@ -237,7 +237,7 @@ final class TrackProcessor {
             w.gainDb = gain;
             w.stageSeconds.put("limit", secondsSince(t));
             audio = null;
-            writeAndVerify(out, result, outputGain, null, result.samples(), w, parallel);
+            writeAndVerify(out, result, outputGain, null, result::samples, w, parallel);
             warnIfOff(w);
             return;
         }
@@ -268,11 +268,12 @@ final class TrackProcessor {
             TruePeakLimiter.Unapplied u = limiter.unapplied(gain, scaled.truePeakItuDbtp(), scaled.truePeakEbur128Dbtp());
             lim = u.report();
             recordLimit(w, lim, before, gain, 1, t);
-            writeAndVerify(out, u.input(), u.pre(), u.curve(), limiter.scratch(), w, parallel);
+            // (asked for after the write: they may be the curve's own arrays)
+            writeAndVerify(out, u.input(), u.pre(), u.curve(), limiter::scratch, w, parallel);
         } else {
             lim = limitWithGain(limiter, before, gain, false);
             recordLimit(w, lim, before, gain, 1, t);
-            writeAndVerify(out, lim.audio(), 1f, null, null, w, parallel);
+            writeAndVerify(out, lim.audio(), 1f, null, () -> null, w, parallel);
         }
         int runs = 1;
         double lufs = w.after.integratedLufs();
@@ -306,7 +307,8 @@ final class TrackProcessor {
                 runs++;
             }
             recordLimit(w, lim, before, gain, runs, t);
-            writeAndVerify(out, lim.audio(), 1f, null, lim.audio().samples(), w, parallel);
+            AudioBuffer made = lim.audio();
+            writeAndVerify(out, made, 1f, null, made::samples, w, parallel);
         }
         warnIfOff(w);
     }
@@ -322,12 +324,13 @@ final class TrackProcessor {
 
     /**
      * Writes {@code result} (times {@code outputGain}, then times {@code curve[i]} where there is one: both applied by
-     * the WAV writer) to {@code out}, then reads the file back from disk, into {@code readInto} for WAV (arrays of
-     * {@code result}'s size free to overwrite, or null for fresh ones), and measures it into {@code w.after}. The write
-     * and verify stages' times add up over calls.
+     * the WAV writer) to {@code out}, then reads the file back from disk, for WAV into the arrays {@code readInto}
+     * gives once the file is written (of {@code result}'s size and free to overwrite by then, or null for fresh ones),
+     * and measures it into {@code w.after}. The write and verify stages' times add up over calls.
      */
-    private void writeAndVerify(Path out, AudioBuffer result, float outputGain, float[] curve, float[][] readInto,
-                                Work w, Parallel parallel) throws IOException {
+    private void writeAndVerify(Path out, AudioBuffer result, float outputGain, float[] curve,
+                                java.util.function.Supplier<float[][]> readInto, Work w, Parallel parallel)
+            throws IOException {
         long t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) {
@@ -348,7 +351,7 @@ final class TrackProcessor {
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
         // into the caller's spare arrays (no fresh 69 MB per 3-min track), FFmpeg for FLAC.
         AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out)
-                : WavFile.read(out, readInto);
+                : WavFile.read(out, readInto.get());
         w.after = LoudnessMeter.measure(written, parallel);
         w.outputSeconds = written.seconds();
         w.stageSeconds.merge("verify", secondsSince(t), Double::sum);

@@ -55,6 +55,15 @@ class GainCurveTest {
             String what = "n " + n + ", box " + box + ", peaks " + peaks;
             assertArrayEquals(want, got, what);
             assertArrayEquals(redWant, redGot, what);
+            // out of place: the same curve, and the envelope left as it was (the limiter builds several from one)
+            for (DspKernels k : new DspKernels[] {JavaDsp.INSTANCE, nat()}) {
+                float[] kept = env.clone(), apart = new float[n];
+                float[] redApart = new float[blocks];
+                GainCurve.build(kept, apart, target, box, release, redApart, k);
+                assertArrayEquals(want, apart, what + " " + k.describe());
+                assertArrayEquals(redWant, redApart, what + " " + k.describe());
+                assertArrayEquals(env, kept, what + " " + k.describe());
+            }
             // the curve does its job: never above the required gain, and 1 far from every peak
             for (int i = 0; i < n; i++) {
                 if (env[i] > target) assertTrue(got[i] * env[i] <= target * (1 + 1e-6f), what + " at " + i);

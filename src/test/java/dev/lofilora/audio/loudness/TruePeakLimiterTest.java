@@ -192,10 +192,16 @@ class TruePeakLimiterTest {
         dev.lofilora.audio.io.WavFile.write(a, made.audio(), 24, 1f);
         dev.lofilora.audio.io.WavFile.write(b, u.input(), 24, u.pre(), u.curve());
         assertArrayEquals(a.toByteArray(), b.toByteArray());
-        // the spare arrays are the size of the input, and the same ones each time
+        // the spare arrays are the size of the input, the same ones each time, and a later run is still right
+        // (they were the envelope's and the curve's: the envelope is found again)
         float[][] spare = prepared.scratch();
         assertEquals(in.frames(), spare[0].length);
         assertSame(spare, prepared.scratch());
+        java.util.Arrays.fill(spare[0], 9f);
+        java.util.Arrays.fill(spare[1], 9f);
+        TruePeakLimiter.Result again = prepared.limitUnmeasured(gainDb, rep.truePeakItuDbtp(), rep.truePeakEbur128Dbtp());
+        assertArrayEquals(made.audio().samples()[0], again.audio().samples()[0]);
+        assertArrayEquals(made.audio().samples()[1], again.audio().samples()[1]);
         // not limited: no curve, the plain gain
         TruePeakLimiter.Unapplied quiet = prepared.unapplied(-3.0, -5.0, -5.0);
         assertEquals(null, quiet.curve());
