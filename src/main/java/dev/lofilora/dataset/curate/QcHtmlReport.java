@@ -5,7 +5,6 @@ import dev.lofilora.audio.qc.QualityChecks;
 import dev.lofilora.audio.qc.Spectrum;
 import dev.lofilora.common.AtomicFiles;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
@@ -26,7 +25,7 @@ import java.nio.file.Path;
 
 /**
  * {@code qc_report.html}: the QC report for people, beside {@code qc_report.json}. One self-contained page (the
- * pictures are PNGs drawn by JFreeChart and inlined as data URIs, so the file can be mailed or opened anywhere):
+ * pictures are PNGs drawn by JFreeChart ({@link ChartPng}) and inlined as data URIs, so the file can be mailed or opened anywhere):
  * the run's totals, histograms of the sources' integrated loudness and true peak (with the target and the ceiling
  * marked), one row per file (status, loudness in → out, true peak out, the most important reason, the parent of a
  * split part, what was removed), and a spectrum thumbnail for every file that was not written and whose audio was
@@ -163,8 +162,8 @@ final class QcHtmlReport {
     private static String image(String id, String alt, java.util.function.Supplier<JFreeChart> chart, int w, int h) {
         String png;
         try {
-            png = Base64.getEncoder().encodeToString(ChartUtils.encodeAsPNG(chart.get().createBufferedImage(w, h)));
-        } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+            png = Base64.getEncoder().encodeToString(ChartPng.encode(chart.get(), w, h));
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
             // a JRE without its font or imaging libraries: the page keeps its numbers, the report is not lost
             return "<p>(" + esc(alt) + " could not be drawn: " + esc(String.valueOf(e)) + ")</p>\n";
         }
