@@ -115,6 +115,45 @@ static void block_minmax_generic(const float* x, int b0, int b1, float* mx, floa
     }
 }
 
+// Java's Math.max / Math.min on floats: NaN if either is NaN, and +0 above -0 (x86's maxss/minss return the second
+// operand for both cases), so the bounds below are Java's bit for bit.
+static inline float jmaxf(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) { uint32_t ua, ub; memcpy(&ua, &a, 4); memcpy(&ub, &b, 4); ua &= ub; float r; memcpy(&r, &ua, 4); return r; }
+    return a > b ? a : b;
+}
+static inline float jminf(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) { uint32_t ua, ub; memcpy(&ua, &a, 4); memcpy(&ub, &b, 4); ua |= ub; float r; memcpy(&r, &ua, 4); return r; }
+    return a < b ? a : b;
+}
+
+// The true-peak bound of blocks [b0, b1) from their extremes (BlockStats.of's loop): over block b and the one
+// before it (pa, pz before block 0: the caller's), the smaller of the midrange bound sum/2 |hi + lo| + abs/2 (hi - lo)
+// and the plain one abs max(hi, -lo); acc = {the largest bound (it starts at the caller's value), hi and lo of the
+// extremes of blocks under `full`} and at[0] = the block of the largest bound (the first of equal ones), read and
+// written back.
+__attribute__((optimize("fp-contract=off")))
+static void block_bound_generic(const float* mx, const float* mn, int b0, int b1, int full, float pa, float pz,
+                                float sum, float absSum, float* bound, float* acc, int* at) {
+    const float hs = sum * 0.5f, ha = absSum * 0.5f;
+    float top = acc[0], hi = acc[1], lo = acc[2];
+    int topAt = at[0];
+    for (int b = b0; b < b1; b++) {
+        const float a = mx[b], z = mn[b];
+        const float h = jmaxf(a, pa), l = jminf(z, pz);
+        const float smooth = hs * fabsf(h + l) + ha * (h - l);
+        const float any = absSum * jmaxf(h, -l);
+        const float bd = jminf(smooth, any);
+        bound[b] = bd;
+        if (bd > top) { top = bd; topAt = b; }
+        if (b < full) { hi = jmaxf(hi, a); lo = jminf(lo, z); }
+        pa = a;
+        pz = z;
+    }
+    acc[0] = top; acc[1] = hi; acc[2] = lo; at[0] = topAt;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // 24-bit PCM, interleaved stereo little-endian: what `process` writes and reads back. Quantisation as WavFile's
 // Java: round half to even of v * 2^23, clipped to [-2^23, 2^23 - 1] (clipping first, in float, gives the same
@@ -541,6 +580,84 @@ __attribute__((target("avx2,fma"))) static void block_minmax_avx2(const float* x
         mx[b] = nan ? NAN : _mm_cvtss_f32(h);
         mn[b] = nan ? NAN : _mm_cvtss_f32(m);
     }
+}
+
+// Java's Math.max / Math.min, eight lanes: maxps/minps, then +0 over -0 where the two are equal (AND / OR of the
+// bits) and NaN where either is NaN.
+__attribute__((target("avx2,fma"))) static inline __m256 jmax8(__m256 a, __m256 b) {
+    __m256 m = _mm256_blendv_ps(_mm256_max_ps(a, b), _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+    return _mm256_blendv_ps(m, _mm256_add_ps(a, b), _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+__attribute__((target("avx2,fma"))) static inline __m256 jmin8(__m256 a, __m256 b) {
+    __m256 m = _mm256_blendv_ps(_mm256_min_ps(a, b), _mm256_or_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+    return _mm256_blendv_ps(m, _mm256_add_ps(a, b), _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+
+// block_bound_generic eight blocks at a time: per lane the largest bound and its first block, then the lanes merged
+// (the largest, and of equal ones the earliest block), so the result is the sequential loop's.
+__attribute__((target("avx2,fma"), optimize("fp-contract=off")))
+static void block_bound_avx2(const float* mx, const float* mn, int b0, int b1, int full, float pa, float pz, float sum,
+                             float absSum, float* bound, float* acc, int* at) {
+    int b = b0;
+    if (b1 - b0 < 16) { block_bound_generic(mx, mn, b0, b1, full, pa, pz, sum, absSum, bound, acc, at); return; }
+    // the first block reads the caller's previous extremes: do it alone
+    block_bound_generic(mx, mn, b, b + 1, full, pa, pz, sum, absSum, bound, acc, at);
+    b++;
+    const __m256 hs = _mm256_set1_ps(sum * 0.5f), ha = _mm256_set1_ps(absSum * 0.5f), ab = _mm256_set1_ps(absSum);
+    const __m256 signBit = _mm256_set1_ps(-0.0f);
+    __m256 top = _mm256_set1_ps(-INFINITY);
+    __m256i topAt = _mm256_set1_epi32(-1);
+    __m256 hi = _mm256_set1_ps(acc[1]), lo = _mm256_set1_ps(acc[2]);
+    __m256i idx = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(b));
+    const __m256i eight = _mm256_set1_epi32(8);
+    const int fullEnd = full < b1 ? full : b1; // blocks under it feed hi / lo
+    for (; b + 8 <= b1; b += 8) {
+        const __m256 a = _mm256_loadu_ps(mx + b), z = _mm256_loadu_ps(mn + b);
+        const __m256 h = jmax8(a, _mm256_loadu_ps(mx + b - 1)), l = jmin8(z, _mm256_loadu_ps(mn + b - 1));
+        const __m256 smooth = _mm256_add_ps(_mm256_mul_ps(hs, _mm256_andnot_ps(signBit, _mm256_add_ps(h, l))),
+                                             _mm256_mul_ps(ha, _mm256_sub_ps(h, l)));
+        const __m256 any = _mm256_mul_ps(ab, jmax8(h, _mm256_xor_ps(l, signBit)));
+        const __m256 bd = jmin8(smooth, any);
+        _mm256_storeu_ps(bound + b, bd);
+        const __m256 gt = _mm256_cmp_ps(bd, top, _CMP_GT_OQ); // NaN never wins, as in the loop
+        top = _mm256_blendv_ps(top, bd, gt);
+        topAt = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(topAt), _mm256_castsi256_ps(idx), gt));
+        idx = _mm256_add_epi32(idx, eight);
+        if (b + 8 <= fullEnd) {
+            hi = jmax8(hi, a);
+            lo = jmin8(lo, z);
+        } else {
+            for (int k = b; k < b + 8 && k < fullEnd; k++) {
+                alignas(32) float h8[8], l8[8];
+                _mm256_store_ps(h8, hi);
+                _mm256_store_ps(l8, lo);
+                h8[0] = jmaxf(h8[0], mx[k]);
+                l8[0] = jminf(l8[0], mn[k]);
+                hi = _mm256_load_ps(h8);
+                lo = _mm256_load_ps(l8);
+            }
+        }
+    }
+    alignas(32) float t8[8], h8[8], l8[8];
+    alignas(32) int32_t i8[8];
+    _mm256_store_ps(t8, top);
+    _mm256_store_si256((__m256i*) i8, topAt);
+    _mm256_store_ps(h8, hi);
+    _mm256_store_ps(l8, lo);
+    // the caller's block comes before every lane's: it keeps equal values; of equal lanes the earliest block wins
+    float bt = acc[0];
+    int bi = at[0];
+    for (int k = 0; k < 8; k++) {
+        if (i8[k] < 0) continue;
+        if (t8[k] > bt || (t8[k] == bt && i8[k] < bi)) { bt = t8[k]; bi = i8[k]; }
+    }
+    acc[0] = bt;
+    at[0] = bi;
+    float hh = acc[1], ll = acc[2];
+    for (int k = 0; k < 8; k++) { hh = jmaxf(hh, h8[k]); ll = jminf(ll, l8[k]); }
+    acc[1] = hh;
+    acc[2] = ll;
+    if (b < b1) block_bound_generic(mx, mn, b, b1, full, mx[b - 1], mn[b - 1], sum, absSum, bound, acc, at);
 }
 
 // Eight frames at a time: scale, clip, round (the default rounding mode: half to even), interleave, and a byte
@@ -1092,6 +1209,16 @@ static inline void lofi_block_minmax(const float* x, int b0, int b1, float* mx, 
     if (has_avx2_fma()) { block_minmax_avx2(x, b0, b1, mx, mn); return; }
 #endif
     block_minmax_generic(x, b0, b1, mx, mn);
+}
+
+/** See block_bound_generic: the true-peak bounds of blocks [b0, b1) from their extremes, as BlockStats.of. */
+static inline void lofi_block_bound(const float* mx, const float* mn, int b0, int b1, int full, float pa, float pz,
+                                    float sum, float absSum, float* bound, float* acc, int* at) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) { block_bound_avx2(mx, mn, b0, b1, full, pa, pz, sum, absSum, bound, acc, at); return; }
+#endif
+    block_bound_generic(mx, mn, b0, b1, full, pa, pz, sum, absSum, bound, acc, at);
 }
 
 /** Frames [from, to) of l and r, times gain, as interleaved 24-bit little-endian PCM into out[0 ..]. */

@@ -138,4 +138,15 @@ public interface DspKernels {
      * smallest gain, and {@code acc[1]} grows by the number of gains under {@code below} (a NaN gain counts in neither).
      */
     void curveStats(float[] g, int from, int to, float below, double[] acc);
+
+    /**
+     * The true-peak bounds of blocks [b0, b1) from their extremes (the loop of the loudness package's BlockStats):
+     * over block b and the block before it ({@code pa}, {@code pz} before b0), h = max of the maxima and l = min of the
+     * minima (Java's Math.max and Math.min: NaN wins, +0 over -0), {@code bound[b]} = min(sum/2 |h + l| + abs/2 (h - l),
+     * abs max(h, -l)) in float as written. {@code acc} = {largest bound, max of the maxima, min of the minima of the
+     * blocks under {@code full}} and {@code at[0]} = the first block with the largest bound (a block wins only above
+     * the running value) are read and written back, so a split pass gives the result of one.
+     */
+    void blockBound(float[] max, float[] min, int b0, int b1, int full, float pa, float pz, float sum, float absSum,
+                    float[] bound, float[] acc, int[] at);
 }

@@ -318,4 +318,28 @@ public final class JavaDsp implements DspKernels {
         acc[0] = m;
         acc[1] += count;
     }
+
+    @Override
+    public void blockBound(float[] max, float[] min, int b0, int b1, int full, float pa, float pz, float sum,
+                           float absSum, float[] bound, float[] acc, int[] at) {
+        float hs = sum * 0.5f, ha = absSum * 0.5f;
+        float top = acc[0], hi = acc[1], lo = acc[2];
+        int topAt = at[0];
+        for (int b = b0; b < b1; b++) {
+            float a = max[b], z = min[b];
+            float h = Math.max(a, pa), l = Math.min(z, pz);
+            float smooth = hs * Math.abs(h + l) + ha * (h - l);
+            float any = absSum * Math.max(h, -l);
+            float bd = Math.min(smooth, any);
+            bound[b] = bd;
+            if (bd > top) { top = bd; topAt = b; }
+            if (b < full) { hi = Math.max(hi, a); lo = Math.min(lo, z); }
+            pa = a;
+            pz = z;
+        }
+        acc[0] = top;
+        acc[1] = hi;
+        acc[2] = lo;
+        at[0] = topAt;
+    }
 }

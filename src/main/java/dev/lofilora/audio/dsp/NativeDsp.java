@@ -54,4 +54,7 @@ final class NativeDsp {
                                                 byte[] out);
 
     static native void lofi_curve_stats(float[] g, int from, int to, float below, double[] acc);
+
+    static native void lofi_block_bound(float[] mx, float[] mn, int b0, int b1, int full, float pa, float pz, float sum,
+                                        float absSum, float[] bound, float[] acc, int[] at);
 }

@@ -218,4 +218,17 @@ final class NativeKernels implements DspKernels {
             NativeDsp.lofi_curve_stats(g, a, Math.min(to, a + CURVE_FRAMES_CHUNK), below, acc);
         }
     }
+
+    @Override
+    public void blockBound(float[] max, float[] min, int b0, int b1, int full, float pa, float pz, float sum,
+                           float absSum, float[] bound, float[] acc, int[] at) {
+        if (b0 < 0 || b1 > max.length || b1 > min.length || b1 > bound.length || acc.length < 3 || at.length < 1) {
+            throw new IllegalArgumentException("blocks " + b0 + ".." + b1);
+        }
+        for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
+            int e = Math.min(b1, b + TP_CHUNK_BLOCKS);
+            NativeDsp.lofi_block_bound(max, min, b, e, full, b == b0 ? pa : max[b - 1], b == b0 ? pz : min[b - 1], sum,
+                    absSum, bound, acc, at);
+        }
+    }
 }

@@ -40,7 +40,7 @@ final class BlockStats {
         int blocks = (x.length + BLOCK - 1) / BLOCK;
         float[] mx = new float[blocks], mn = new float[blocks];
         kernels.blockMinMax(x, x.length / BLOCK, mx, mn);
-        return of(x, mx, mn, x.length / BLOCK);
+        return of(x, mx, mn, x.length / BLOCK, kernels);
     }
 
     /**
@@ -48,6 +48,10 @@ final class BlockStats {
      * (arrays of every block's length, e.g. from the K-weighting pass): only the rest is read from x here.
      */
     static BlockStats of(float[] x, float[] mx, float[] mn, int known) {
+        return of(x, mx, mn, known, Dsp.kernels());
+    }
+
+    static BlockStats of(float[] x, float[] mx, float[] mn, int known, DspKernels kernels) {
         int blocks = (x.length + BLOCK - 1) / BLOCK;
         if (mx.length != blocks || mn.length != blocks || known < 0 || known > x.length / BLOCK) {
             throw new IllegalArgumentException("block extremes: " + known + " of " + blocks);
@@ -70,20 +74,13 @@ final class BlockStats {
             mx[full] = Math.max(a, 0f);
             mn[full] = Math.min(z, 0f);
         }
-        final float unitSum = (float) TruePeakFilter.UNIT_SUM, unitAbs = (float) TruePeakFilter.UNIT_ABS_SUM;
-        float pa = 0f, pz = 0f; // the block before the signal: zeros
-        float topBound = -1f;
-        int top = -1;
-        for (int b = 0; b < blocks; b++) {
-            float a = mx[b], z = mn[b];
-            float bound = bound(Math.max(a, pa), Math.min(z, pz), unitSum, unitAbs);
-            bd[b] = bound;
-            if (bound > topBound) { topBound = bound; top = b; }
-            pa = a;
-            pz = z;
-            if (b < full) { hi = Math.max(hi, a); lo = Math.min(lo, z); }
-        }
-        return new BlockStats(mx, mn, Math.max(hi, -lo), bd, top);
+        // the bounds, the block of the largest and the sample peak's extremes in one pass (the block before the
+        // signal: zeros)
+        float[] acc = {-1f, hi, lo};
+        int[] top = {-1};
+        kernels.blockBound(mx, mn, 0, blocks, full, 0f, 0f, (float) TruePeakFilter.UNIT_SUM,
+                (float) TruePeakFilter.UNIT_ABS_SUM, bd, acc, top);
+        return new BlockStats(mx, mn, Math.max(acc[1], -acc[2]), bd, top[0]);
     }
 
     /** The two bounds of {@link TruePeakFilter}: midrange (tight on smooth waves) and plain peak, the smaller one. */

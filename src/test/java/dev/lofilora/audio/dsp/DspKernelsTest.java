@@ -250,6 +250,45 @@ class DspKernelsTest {
         }
     }
 
+    @Test
+    void blockBoundsAreExactlyTheReferenceHoweverSplit() {
+        Random rnd = new Random(17);
+        for (int trial = 0; trial < 40; trial++) {
+            int blocks = 1 + rnd.nextInt(trial < 20 ? 60 : 200_000);
+            float[] mx = new float[blocks], mn = new float[blocks];
+            for (int b = 0; b < blocks; b++) {
+                switch (rnd.nextInt(12)) {
+                    case 0 -> { mx[b] = 0f; mn[b] = -0f; }
+                    case 1 -> { mx[b] = -0f; mn[b] = 0f; }
+                    case 2 -> { mx[b] = 0.5f; mn[b] = -0.5f; } // equal bounds: ties for the largest
+                    case 3 -> { if (trial % 4 == 3) { mx[b] = Float.NaN; mn[b] = Float.NaN; } }
+                    default -> {
+                        float a = (float) rnd.nextGaussian() * 0.3f, z = (float) rnd.nextGaussian() * 0.3f;
+                        mx[b] = Math.max(a, z);
+                        mn[b] = Math.min(a, z);
+                    }
+                }
+            }
+            int full = rnd.nextBoolean() ? blocks : blocks - 1;
+            float sum = 1.0012f, abs = 1.3391f;
+            float[] want = new float[blocks], wantAcc = {-1f, 0f, 0f};
+            int[] wantAt = {-1};
+            REF.blockBound(mx, mn, 0, blocks, full, 0f, 0f, sum, abs, want, wantAcc, wantAt);
+            float[] got = new float[blocks], gotAcc = {-1f, 0f, 0f};
+            int[] gotAt = {-1};
+            for (int b = 0; b < blocks; ) { // split at random points, each part continuing from the one before
+                int e = Math.min(blocks, b + 1 + rnd.nextInt(Math.max(1, blocks / 3)));
+                nat().blockBound(mx, mn, b, e, full, b == 0 ? 0f : mx[b - 1], b == 0 ? 0f : mn[b - 1], sum, abs, got,
+                        gotAcc, gotAt);
+                b = e;
+            }
+            String what = "trial " + trial + ", " + blocks + " blocks";
+            assertArrayEquals(want, got, what);
+            assertArrayEquals(wantAcc, gotAcc, what);
+            assertEquals(wantAt[0], gotAt[0], what);
+        }
+    }
+
     /** Loud noise with a few spikes, so that outputs are far from zero and the maxima are well defined. */
     private static float[] signal(Random rnd, int n) {
         float[] x = new float[n];
