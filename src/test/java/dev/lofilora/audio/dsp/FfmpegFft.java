@@ -11,10 +11,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_tx_uninit;
 
 /**
  * Complex forward FFT of one power-of-two size in double precision, by FFmpeg's libavutil ({@code av_tx},
- * {@code AV_TX_DOUBLE_FFT}), which the project already loads for decoding: 3–5 times faster than commons-math3's
- * {@code FastFourierTransformer.transformInPlace} on the 8192-point transforms of the bandwidth check, with the same
- * numbers to double rounding (unnormalised, {@code X[k] = sum x[n] e^(-2πikn/N)}). Not thread-safe (one per thread);
- * close it to free the native context.
+ * {@code AV_TX_DOUBLE_FFT}): the reference {@link FfmpegFftFloat} (what the bandwidth check runs) is held to in
+ * tests (unnormalised, {@code X[k] = sum x[n] e^(-2πikn/N)}). Not thread-safe (one per thread); close it to free the
+ * native context.
  */
 public final class FfmpegFft implements AutoCloseable {
     private final int n;
