@@ -15,7 +15,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_tx_uninit;
 /**
  * Complex forward FFT of one power-of-two size in single precision, by FFmpeg's libavutil ({@code av_tx},
  * {@code AV_TX_FLOAT_FFT}): FFmpeg has AVX2/FMA3 code for the float transform and plain C for the double one
- * ({@link FfmpegFft}), about three times slower at the bandwidth check's 8192 points. Unnormalised,
+ * (the tests' reference FfmpegFft), about three times slower at the bandwidth check's 8192 points. Unnormalised,
  * {@code X[k] = sum x[n] e^(-2πikn/N)}; rounding error about 1e-7 of the transform's largest values. Not thread-safe
  * (one per thread); close it to free the native context.
  */
