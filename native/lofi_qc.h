@@ -163,7 +163,79 @@ __attribute__((target("avx2,fma"))) static void qc_stats_avx2(const float* x, co
 }
 #endif
 
+// The bandwidth check's long-term spectrum (dev.lofilora.audio.qc.Bandwidth): a frame windowed into the interleaved
+// FFT input (L as the real part, R as the imaginary part), with its energy for the silence test, and the two
+// channels' powers separated out of the transform and added into the running sum. The products are Java's floats;
+// the energy sum is in double in another order (it is only compared with a threshold); the powers are Java's doubles
+// bit for bit (no fused multiply-adds).
+
+static double ltas_window_generic(const float* l, const float* r, int start, int n, const float* w, float* z, int from) {
+    double e = 0;
+    for (int i = from; i < n; i++) {
+        const float a = l[start + i], b = r != 0 ? r[start + i] : 0.f;
+        const double a2 = (double) a * a, b2 = (double) b * b;
+        e += a2 > b2 ? a2 : b2;
+        z[2 * i] = a * w[i];
+        z[2 * i + 1] = b * w[i];
+    }
+    return e;
+}
+
+#ifdef LOFI_QC_X86
+__attribute__((target("avx2,fma"), optimize("fp-contract=off")))
+static double ltas_window_avx2(const float* l, const float* r, int start, int n, const float* w, float* z) {
+    __m256d e0 = _mm256_setzero_pd(), e1 = _mm256_setzero_pd();
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 a = _mm256_loadu_ps(l + start + i);
+        const __m256 b = r != 0 ? _mm256_loadu_ps(r + start + i) : _mm256_setzero_ps();
+        const __m256 wi = _mm256_loadu_ps(w + i);
+        const __m256 za = _mm256_mul_ps(a, wi), zb = _mm256_mul_ps(b, wi);
+        // interleave: a0 b0 a1 b1 .. within 128-bit halves, then put the halves in order
+        const __m256 lo = _mm256_unpacklo_ps(za, zb), hi = _mm256_unpackhi_ps(za, zb);
+        _mm256_storeu_ps(z + 2 * i, _mm256_permute2f128_ps(lo, hi, 0x20));
+        _mm256_storeu_ps(z + 2 * i + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+        const __m256d a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(a)), a1 = _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1));
+        const __m256d b0 = _mm256_cvtps_pd(_mm256_castps256_ps128(b)), b1 = _mm256_cvtps_pd(_mm256_extractf128_ps(b, 1));
+        e0 = _mm256_add_pd(e0, _mm256_max_pd(_mm256_mul_pd(a0, a0), _mm256_mul_pd(b0, b0)));
+        e1 = _mm256_add_pd(e1, _mm256_max_pd(_mm256_mul_pd(a1, a1), _mm256_mul_pd(b1, b1)));
+    }
+    alignas(32) double s[4];
+    _mm256_store_pd(s, _mm256_add_pd(e0, e1));
+    return s[0] + s[1] + s[2] + s[3] + ltas_window_generic(l, r, start, n, w, z, i);
+}
+#endif
+
+__attribute__((optimize("fp-contract=off")))
+static void ltas_power_generic(const float* z, int n, double* power) {
+    for (int k = 0; k <= n / 2; k++) {
+        const int m = (n - k) & (n - 1);
+        const double rek = z[2 * k], imk = z[2 * k + 1], rem = z[2 * m], imm = z[2 * m + 1];
+        // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
+        const double lr = 0.5 * (rek + rem), li = 0.5 * (imk - imm);
+        const double rr = 0.5 * (imk + imm), ri = -0.5 * (rek - rem);
+        power[k] += lr * lr + li * li + rr * rr + ri * ri;
+    }
+}
+
 } // namespace lofi_qc_detail
+
+/**
+ * One frame of the bandwidth check: z[2i] = l[start + i] * w[i], z[2i + 1] = r[start + i] * w[i] (r null: 0) for i in
+ * [0, n); returns the sum over i of max(l², r²), in double.
+ */
+static inline double lofi_ltas_window(const float* l, const float* r, int start, int n, const float* w, float* z) {
+    using namespace lofi_qc_detail;
+#ifdef LOFI_QC_X86
+    if (qc_has_avx2_fma()) return ltas_window_avx2(l, r, start, n, w, z);
+#endif
+    return ltas_window_generic(l, r, start, n, w, z, 0);
+}
+
+/** Adds the two channels' powers of bins 0 .. n/2 of the transform z (interleaved, n points) into power. */
+static inline void lofi_ltas_power(const float* z, int n, double* power) {
+    lofi_qc_detail::ltas_power_generic(z, n, power);
+}
 
 /**
  * The quality checks' fused pass over silence frames [f0, f1) of {@code frame} samples of x (n samples; the last frame

@@ -149,4 +149,18 @@ public interface DspKernels {
      */
     void blockBound(float[] max, float[] min, int b0, int b1, int full, float pa, float pz, float sum, float absSum,
                     float[] bound, float[] acc, int[] at);
+
+    /**
+     * One frame of the bandwidth check's long-term spectrum: {@code z[2i] = l[start + i] * w[i]} and
+     * {@code z[2i + 1] = r[start + i] * w[i]} (r null: 0) in float for i in [0, n), the interleaved input of one complex
+     * FFT for both channels; returns the sum of max(l², r²) in double (implementations may add in another order).
+     */
+    double ltasWindow(float[] l, float[] r, int start, int n, float[] w, float[] z);
+
+    /**
+     * Adds into {@code power[k]}, k = 0 .. n/2, the two channels' powers separated from the transform {@code z}
+     * (interleaved, n points) of such a frame: L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i, in double
+     * as written, the same bits in every implementation.
+     */
+    void ltasPower(float[] z, int n, double[] power);
 }

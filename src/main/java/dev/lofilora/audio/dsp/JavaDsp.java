@@ -342,4 +342,29 @@ public final class JavaDsp implements DspKernels {
         acc[2] = lo;
         at[0] = topAt;
     }
+
+    @Override
+    public double ltasWindow(float[] l, float[] r, int start, int n, float[] w, float[] z) {
+        double energy = 0;
+        for (int i = 0; i < n; i++) {
+            float a = l[start + i], b = r == null ? 0f : r[start + i];
+            double a2 = (double) a * a, b2 = (double) b * b;
+            energy += a2 > b2 ? a2 : b2; // Math.max without its NaN care: the audio here is finite
+            z[2 * i] = a * w[i];
+            z[2 * i + 1] = b * w[i];
+        }
+        return energy;
+    }
+
+    @Override
+    public void ltasPower(float[] z, int n, double[] power) {
+        for (int k = 0; k <= n / 2; k++) {
+            int m = (n - k) & (n - 1);
+            double rek = z[2 * k], imk = z[2 * k + 1], rem = z[2 * m], imm = z[2 * m + 1];
+            // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
+            double lr = 0.5 * (rek + rem), li = 0.5 * (imk - imm);
+            double rr = 0.5 * (imk + imm), ri = -0.5 * (rek - rem);
+            power[k] += lr * lr + li * li + rr * rr + ri * ri;
+        }
+    }
 }

@@ -57,4 +57,8 @@ final class NativeDsp {
 
     static native void lofi_block_bound(float[] mx, float[] mn, int b0, int b1, int full, float pa, float pz, float sum,
                                         float absSum, float[] bound, float[] acc, int[] at);
+
+    static native double lofi_ltas_window(float[] l, float[] r, int start, int n, float[] w, float[] z);
+
+    static native void lofi_ltas_power(float[] z, int n, double[] power);
 }

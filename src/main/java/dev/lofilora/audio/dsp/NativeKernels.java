@@ -231,4 +231,21 @@ final class NativeKernels implements DspKernels {
                     absSum, bound, acc, at);
         }
     }
+
+    @Override
+    public double ltasWindow(float[] l, float[] r, int start, int n, float[] w, float[] z) {
+        if (start < 0 || n < 0 || start + n > l.length || (r != null && start + n > r.length) || n > w.length
+                || 2L * n > z.length) {
+            throw new IllegalArgumentException("frame of " + n + " at " + start);
+        }
+        return NativeDsp.lofi_ltas_window(l, r, start, n, w, z); // one frame: about 10 microseconds
+    }
+
+    @Override
+    public void ltasPower(float[] z, int n, double[] power) {
+        if (n < 2 || Integer.bitCount(n) != 1 || 2L * n > z.length || power.length < n / 2 + 1) {
+            throw new IllegalArgumentException("transform of " + n);
+        }
+        NativeDsp.lofi_ltas_power(z, n, power);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.lofilora.audio.qc;
 
 import dev.lofilora.audio.AudioBuffer;
+import dev.lofilora.audio.dsp.Dsp;
+import dev.lofilora.audio.dsp.DspKernels;
 import dev.lofilora.audio.dsp.FfmpegFftFloat;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,27 +140,14 @@ final class Bandwidth {
         int used = 0;
         long span = audio.frames() - n;
         FfmpegFftFloat fft = borrowFft(n);
+        DspKernels kernels = Dsp.kernels(); // the two loops around the FFT, native where it loads (JavaDsp: the reference)
         try {
             for (int f = 0; f < frames; f++) {
                 int start = frames == 1 ? 0 : (int) (span * f / (frames - 1));
-                double energy = 0;
-                for (int i = 0; i < n; i++) {
-                    float l = left[start + i], r = right == null ? 0f : right[start + i];
-                    double l2 = (double) l * l, r2 = (double) r * r;
-                    energy += l2 > r2 ? l2 : r2; // Math.max without its NaN care: the audio here is finite
-                    z[2 * i] = l * window[i];
-                    z[2 * i + 1] = r * window[i];
-                }
+                double energy = kernels.ltasWindow(left, right, start, n, window, z);
                 if (energy < quiet) continue;
                 fft.forwardInterleaved(z);
-                for (int k = 0; k <= n / 2; k++) {
-                    int m = (n - k) & (n - 1);
-                    double rek = z[2 * k], imk = z[2 * k + 1], rem = z[2 * m], imm = z[2 * m + 1];
-                    // L = (Z[k] + conj Z[n-k]) / 2, R = (Z[k] - conj Z[n-k]) / 2i
-                    double lr = 0.5 * (rek + rem), li = 0.5 * (imk - imm);
-                    double rr = 0.5 * (imk + imm), ri = -0.5 * (rek - rem);
-                    power[k] += lr * lr + li * li + rr * rr + ri * ri;
-                }
+                kernels.ltasPower(z, n, power);
                 used++;
             }
         } catch (RuntimeException | Error e) {

@@ -289,6 +289,32 @@ class DspKernelsTest {
         }
     }
 
+    @Test
+    void bandwidthFrameLoopsAreTheReference() {
+        Random rnd = new Random(18);
+        int n = 8192, frames = 3 * n + 5;
+        float[] l = signal(rnd, frames), r = signal(rnd, frames), w = new float[n];
+        for (int i = 0; i < n; i++) w[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / n));
+        for (float[] right : new float[][] {r, null}) {
+            for (int start : new int[] {0, 7, frames - n}) {
+                float[] want = new float[2 * n], got = new float[2 * n];
+                double e0 = REF.ltasWindow(l, right, start, n, w, want);
+                double e1 = nat().ltasWindow(l, right, start, n, w, got);
+                String what = (right == null ? "mono" : "stereo") + " at " + start;
+                assertArrayEquals(want, got, what);
+                assertEquals(e0, e1, 1e-12 * e0, what); // the same sum in another order
+                // the powers from a (here made-up) transform: the same bits
+                double[] p0 = new double[n / 2 + 1], p1 = new double[n / 2 + 1];
+                java.util.Arrays.fill(p0, 0.25);
+                java.util.Arrays.fill(p1, 0.25);
+                REF.ltasPower(want, n, p0);
+                nat().ltasPower(got, n, p1);
+                assertArrayEquals(p0, p1, 0.0, what);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> nat().ltasWindow(l, r, frames - n + 1, n, w, new float[2 * n]));
+    }
+
     /** Loud noise with a few spikes, so that outputs are far from zero and the maxima are well defined. */
     private static float[] signal(Random rnd, int n) {
         float[] x = new float[n];
