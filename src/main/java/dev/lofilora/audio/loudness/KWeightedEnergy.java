@@ -216,6 +216,14 @@ final class KWeightedEnergy {
     }
 
     /**
+     * Segments of the split pass over {@code n} ticks: four where the kernels run them at the price of two and the
+     * track is at least {@value #SPLIT4_MIN_WARMUPS} warm-ups long, else two.
+     */
+    static int segments(int n, int warmup, DspKernels kernels) {
+        return kernels.kWeightSegments() >= 4 && n >= SPLIT4_MIN_WARMUPS * warmup ? 4 : 2;
+    }
+
+    /**
      * The layout of {@code segments} segments over {@code n} ticks that costs least: every segment runs the same number
      * of ticks, {@code count = ceil((n + (segments - 1) · warmup) / segments)}; needs {@code n > warmup}.
      */
@@ -239,7 +247,7 @@ final class KWeightedEnergy {
         float[] xa = x[0], xb = two ? x[1] : x[0];
         double wa = weights[0], wb = two ? weights[1] : 0.0;
         int n = ticks.length;
-        Layout l = layout(n, warmup, n >= SPLIT4_MIN_WARMUPS * warmup ? Math.min(4, kernels.kWeightSegments()) : 2);
+        Layout l = layout(n, warmup, segments(n, warmup, kernels));
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
         double[] state = new double[8 * l.segments()], end = new double[8];
         float[][] mx = null, mn = null;
