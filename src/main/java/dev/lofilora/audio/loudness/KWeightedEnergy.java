@@ -164,8 +164,8 @@ final class KWeightedEnergy {
         float[] xa = audio.samples()[0], xb = audio.samples()[1];
         double[] weights = channelWeights(2);
         int n = ticks.length;
-        // two segments: this pass also streams the gain and writes both outputs, and with four segments' twenty
-        // streams it is held up by memory, not by the recursion (DspKernelBenchmark: no faster than two)
+        // two segments: this pass also reads the gain and writes both outputs, and in four segments (twenty streams)
+        // it waits on memory rather than on the recursion: slower than two (KWeightBenchmark, pass "applied")
         Layout l = layout(n, warmup, 2);
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
         double[] state = new double[8 * l.segments()], end = new double[8];
@@ -175,7 +175,8 @@ final class KWeightedEnergy {
                 ticks, end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1], null));
         double total = 0;
         for (double e : ticks) total += e;
-        int from = n * tick; // the samples after the last whole tick: applied here, their energy from the last segment's state
+        // the samples after the last whole tick: applied here, their energy from the last segment's state
+        int from = n * tick;
         for (int c = 0; c < 2; c++) {
             float[] x = audio.samples()[c], y = out[c];
             for (int i = from; i < frames; i++) y[i] = x[i] * pre * gain[i];
