@@ -459,6 +459,7 @@ __attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, 
         ch[r].u2 = _mm256_setr_pd(st[3], st[7], st[11], st[15]);
     }
     float* pad = 0; // a tick that reaches past `frames` (the last segment's last ticks) is read from a zero-padded copy
+    // (one per segment)
     for (int k = 0; k < count; k++) {
         int t[NS], at[NS];
         bool sto[NS];
@@ -469,14 +470,15 @@ __attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, 
             sto[s] = t[s] >= bounds[s] && t[s] < bounds[s + 1];
             ra[s] = xa + at[s]; rb[s] = xb + at[s]; rg[s] = GAIN ? g + at[s] : 0;
             if (at[s] + tick > frames) {
-                if (pad == 0) pad = new float[3 * tick];
+                if (pad == 0) pad = new float[3 * tick * NS];
+                float* p = pad + 3 * tick * s;
                 const int valid = frames > at[s] ? frames - at[s] : 0;
                 for (int j = 0; j < tick; j++) {
-                    pad[j] = j < valid ? ra[s][j] : 0.f;
-                    pad[tick + j] = j < valid ? rb[s][j] : 0.f;
-                    pad[2 * tick + j] = GAIN && j < valid ? rg[s][j] : 0.f;
+                    p[j] = j < valid ? ra[s][j] : 0.f;
+                    p[tick + j] = j < valid ? rb[s][j] : 0.f;
+                    p[2 * tick + j] = GAIN && j < valid ? rg[s][j] : 0.f;
                 }
-                ra[s] = pad; rb[s] = pad + tick; rg[s] = pad + 2 * tick;
+                ra[s] = p; rb[s] = p + tick; rg[s] = p + 2 * tick;
             }
         }
         for (int r = 0; r < NC; r++) ch[r].acc = _mm256_setzero_pd();

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * far too short to converge (0.995^1440 ≈ 7e-4 at 48 kHz), so a tick stored by a neighbouring segment, a segment
  * started one tick off, or a state carried from the wrong lane shows at 1e-4 and more, against a tolerance of 1e-10.
  * Impulses sit on both sides of every boundary and every segment start. Uneven layouts with segments that run past
- * their stores and past the signal's end; stereo and mono; 2 and 4 segments; with and without the extras; native
- * whole and cut into pieces, and the Java reference.
+ * their stores and past the signal's end (two at once); stereo and mono; 2 and 4 segments; with and without the
+ * extras; native whole and cut into pieces, and the Java reference.
  */
 class KWeightKernelTest {
     /** BS.1770's 48 kHz filter (KWeightingTest holds these to the ITU table): b0, b1, b2, a1, a2, h1, h2. */
@@ -38,6 +38,7 @@ class KWeightKernelTest {
             {{0, 19}, {0, 22, N}},                  // two segments, warm-up 3, the second ends on the last tick
             {{0, 6, 16, 25}, {0, 9, 20, 28, N}},    // four, warm-ups 3, 4, 3; segments run on past their stores
             {{0, 10, 20, 30}, {0, 13, 23, 33, N}},  // four, equal: the last runs 2 ticks past n (partial tick, zeros)
+            {{0, 5, 30, 33}, {0, 8, 33, 36, N}},    // four, the last two both far past n at once
     };
 
     private static int count(int[] starts, int[] bounds) {
