@@ -207,12 +207,13 @@ static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int a
 
 // ---------------------------------------------------------------------------------------------------------------
 // K-weighting (BS.1770 pre-filter: high shelf then high-pass, transposed direct form II in double) of a stereo pair,
-// energy per tick. Four lanes run in lock-step: (channel a, b) x (segment 0, 1). Segment 0 starts at tick t0 from the
-// given state; segment 1 at tick t1 (the caller starts it early, from zero state, so that its state has converged
-// before the ticks it stores: the filter forgets its start as 0.9988^n at 192 kHz, 0.995^n at 48 kHz). Lane inputs
-// past `frames` read as zero. Per tick, lanes store wa*acc_a + wb*acc_b into ticks[t] when t is in [store0, store1)
-// for segment 0 or [store1, storeEnd) for segment 1; segment 1's state after tick storeEnd - 1 is saved to endState.
-// coef = {b0, b1, b2, a1, a2, h1, h2}; state = 16 doubles {s1, s2, t1, t2} x lanes {a0, b0, a1, b1}.
+// energy per tick, in `segs` segments side by side (2 or 4): lanes (channel a, b) x segments. Segment s runs the
+// ticks starts[s] + k, k in [0, count), from the given state (the caller starts every segment after the first early,
+// from zero state, so that its state has converged before the ticks it stores: the filter forgets its start as
+// 0.9988^n at 192 kHz, 0.995^n at 48 kHz). Lane inputs past `frames` read as zero. A tick t of segment s stores
+// wa*acc_a + wb*acc_b into ticks[t] when bounds[s] <= t < bounds[s + 1] (the segment that owns the tick); the last
+// segment's state after tick bounds[segs] - 1 is saved to endState. coef = {b0, b1, b2, a1, a2, h1, h2}; state =
+// 8 * segs doubles {s1, s2, t1, t2} x lanes {a0, b0, a1, b1, a2, b2, a3, b3}.
 
 static const double K_DENORMAL_GUARD = 1e-30;
 
@@ -225,7 +226,7 @@ struct KExtras {
     const float* gain; float pre;
     float* outa; float* outb;
     float* mxa; float* mna; float* mxb; float* mnb;
-    float* energy; // per 16-sample block: wa * sum z_a^2 + wb * sum z_b^2 (with the extremes; may be null)
+    float* energy; // per 16-sample block: wa * sum z_a^2 + wb * sum z_b^2 (may be null)
 };
 
 static inline float k_input(const float* x, const KExtras& ex, int i, int frames) {
@@ -233,16 +234,16 @@ static inline float k_input(const float* x, const KExtras& ex, int i, int frames
     return ex.gain != 0 ? (x[i] * ex.pre) * ex.gain[i] : x[i];
 }
 
-static void kweight_generic(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
-                            int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
-                            double* state, double* ticks, double* endState, const KExtras& ex) {
+static void kweight_generic(const float* xa, const float* xb, int frames, int tick, int segs, const int* starts,
+                            int count, const int* bounds, const double* coef, double wa, double wb, double* state,
+                            double* ticks, double* endState, const KExtras& ex) {
     const double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
     const int tickBlocks = tick / 16;
     double* blockSums = ex.energy != 0 ? new double[2 * (tickBlocks + 1)] : 0; // per channel, this tick's blocks
     for (int k = 0; k < count; k++) {
-        for (int seg = 0; seg < 2; seg++) {
-            const int t = (seg == 0 ? t0 : t1) + k;
-            const bool stored = seg == 0 ? (t >= store0 && t < store1) : (t >= store1 && t < storeEnd);
+        for (int seg = 0; seg < segs; seg++) {
+            const int t = starts[seg] + k;
+            const bool stored = t >= bounds[seg] && t < bounds[seg + 1];
             double acc[2] = {0, 0};
             for (int c = 0; c < 2; c++) {
                 const float* x = c == 0 ? xa : xb;
@@ -290,7 +291,7 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
                     ex.energy[t * tickBlocks + q] = (float) (wa * blockSums[q] + wb * blockSums[tickBlocks + 1 + q]);
                 }
             }
-            if (seg == 1 && t == storeEnd - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 + j];
+            if (seg == segs - 1 && t == bounds[segs] - 1) for (int j = 0; j < 8; j++) endState[j] = state[8 * seg + j];
         }
     }
     delete[] blockSums;
@@ -465,104 +466,233 @@ __attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-// The four lanes of kweight_generic in one register: the recursion's latency chain (two dependent FMAs per sample)
-// is paid once for four channel-segments instead of once for each. The extras ride along on the same pass (the
-// loop waits on the recursion, so the extremes and the gain cost next to nothing, and the samples are read once).
-template <bool GAIN, bool OUT, bool EXT>
+// The K-filter's coefficients broadcast, and one register of four lanes of it: the two biquads' states, the tick's
+// energy and the block's.
+struct KCoef { __m256d b0, b1, b2, na1, na2, nh1, nh2; };
+struct KChain { __m256d s1, s2, u1, u2, acc, bacc; };
+
+// One sample of the four lanes: kweight_generic's arithmetic with fused multiply-adds. u2 - 2y is a subtraction of
+// the exact 2y: the rounding of a multiply-add by -2, but on the adders, which the multiply-adds leave idle.
+template <bool EN>
+__attribute__((target("avx2,fma"), always_inline)) static inline void k_step(KChain& c, const __m256d in,
+                                                                            const KCoef& k) {
+    const __m256d y = _mm256_fmadd_pd(k.b0, in, c.s1);
+    c.s1 = _mm256_fmadd_pd(k.na1, y, _mm256_fmadd_pd(k.b1, in, c.s2));
+    c.s2 = _mm256_fmadd_pd(k.na2, y, _mm256_mul_pd(k.b2, in));
+    const __m256d z = _mm256_add_pd(y, c.u1);
+    c.u1 = _mm256_fmadd_pd(k.nh1, z, _mm256_sub_pd(c.u2, _mm256_add_pd(y, y)));
+    c.u2 = _mm256_fmadd_pd(k.nh2, z, y);
+    c.acc = _mm256_fmadd_pd(z, z, c.acc);
+    if (EN) c.bacc = _mm256_fmadd_pd(z, z, c.bacc);
+}
+
+// kweight_generic's lanes in NC registers of four (NC = 1: two segments, 2: four). The recursion is a latency chain
+// (two dependent FMAs per biquad per sample), so one register's chain runs at the FMA latency, not at its throughput;
+// a second, independent chain in the same loop uses the multiply-add units the first leaves idle, for about 1.4 times
+// the time of one (the units are then nearly full). Register r holds segments 2r and 2r + 1 (lanes a, b, a, b).
+// Blocks of 16 samples: (1) eight samples of each channel-segment at a time, gained and written out where asked,
+// transposed into lane order in a small buffer; (2) the block's extremes from those registers; (3) the recursion,
+// which reads the buffer. The extras ride along: the samples are read once.
+template <int NC, bool GAIN, bool OUT, bool EXT, bool EN>
 __attribute__((target("avx2,fma"))) static void kweight_avx2_t(const float* xa, const float* xb, int frames, int tick,
-                                                               int t0, int t1, int count, int store0, int store1,
-                                                               int storeEnd, const double* coef, double wa, double wb,
-                                                               double* state, double* ticks, double* endState,
-                                                               const KExtras& ex) {
-    const __m256d b0 = _mm256_set1_pd(coef[0]), b1 = _mm256_set1_pd(coef[1]), b2 = _mm256_set1_pd(coef[2]);
-    const __m256d na1 = _mm256_set1_pd(-coef[3]), na2 = _mm256_set1_pd(-coef[4]);
-    const __m256d nh1 = _mm256_set1_pd(-coef[5]), nh2 = _mm256_set1_pd(-coef[6]), m2 = _mm256_set1_pd(-2.0);
+                                                               const int* starts, int count, const int* bounds,
+                                                               const double* coef, double wa, double wb, double* state,
+                                                               double* ticks, double* endState, const KExtras& ex) {
+    constexpr int NS = 2 * NC; // segments
+    const KCoef kc = {_mm256_set1_pd(coef[0]), _mm256_set1_pd(coef[1]), _mm256_set1_pd(coef[2]),
+                      _mm256_set1_pd(-coef[3]), _mm256_set1_pd(-coef[4]), _mm256_set1_pd(-coef[5]),
+                      _mm256_set1_pd(-coef[6])};
     const __m256d guard = _mm256_set1_pd(K_DENORMAL_GUARD);
     const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
-    const float pre = ex.pre;
+    const __m256 pre8 = _mm256_set1_ps(ex.pre);
     const float* g = ex.gain;
-    // lanes: a0, b0, a1, b1 (state layout [variable][lane] here, [lane][variable] in the caller's array)
-    __m256d s1 = _mm256_setr_pd(state[0], state[4], state[8], state[12]);
-    __m256d s2 = _mm256_setr_pd(state[1], state[5], state[9], state[13]);
-    __m256d u1 = _mm256_setr_pd(state[2], state[6], state[10], state[14]);
-    __m256d u2 = _mm256_setr_pd(state[3], state[7], state[11], state[15]);
-    const int span = EXT ? 16 : tick; // the inner loop runs block by block when extremes are kept
+    float *mxa = ex.mxa, *mna = ex.mna, *mxb = ex.mxb, *mnb = ex.mnb, *energy = ex.energy;
+    // state layout [variable][lane] here, [lane][variable] in the caller's array
+    KChain ch[NC];
+    for (int r = 0; r < NC; r++) {
+        const double* st = state + 16 * r;
+        ch[r].s1 = _mm256_setr_pd(st[0], st[4], st[8], st[12]);
+        ch[r].s2 = _mm256_setr_pd(st[1], st[5], st[9], st[13]);
+        ch[r].u1 = _mm256_setr_pd(st[2], st[6], st[10], st[14]);
+        ch[r].u2 = _mm256_setr_pd(st[3], st[7], st[11], st[15]);
+    }
+    float* pad = 0; // a tick that reaches past `frames` (the last segment's last ticks) is read from a zero-padded copy
+    // (one per segment)
     for (int k = 0; k < count; k++) {
-        const int ta = t0 + k, tb = t1 + k;
-        const int ia = ta * tick, ib = tb * tick;
-        const bool storeA = ta >= store0 && ta < store1, storeB = tb >= store1 && tb < storeEnd;
-        __m256d acc = _mm256_setzero_pd();
-        const bool inside = ib + tick <= frames; // segment 0 always is
-        for (int jb = 0; jb < tick; jb += span) {
-            __m256d vmax = _mm256_set1_pd(-INFINITY), vmin = _mm256_set1_pd(INFINITY), vnan = _mm256_setzero_pd();
-            __m256d bacc = _mm256_setzero_pd();
-            for (int j = jb; j < jb + span; j++) {
-                const bool in1 = inside || ib + j < frames;
-                float fa0 = xa[ia + j], fb0 = xb[ia + j];
-                float fa1 = in1 ? xa[ib + j] : 0.f, fb1 = in1 ? xb[ib + j] : 0.f;
-                if (GAIN) {
-                    const float g0 = g[ia + j], g1 = in1 ? g[ib + j] : 0.f;
-                    fa0 = (fa0 * pre) * g0; fb0 = (fb0 * pre) * g0;
-                    fa1 = (fa1 * pre) * g1; fb1 = (fb1 * pre) * g1;
+        int t[NS], at[NS];
+        bool sto[NS];
+        const float *ra[NS], *rb[NS], *rg[NS]; // each segment's tick, indexed from its first sample
+        for (int s = 0; s < NS; s++) {
+            t[s] = starts[s] + k;
+            at[s] = t[s] * tick;
+            sto[s] = t[s] >= bounds[s] && t[s] < bounds[s + 1];
+            ra[s] = xa + at[s]; rb[s] = xb + at[s]; rg[s] = GAIN ? g + at[s] : 0;
+            if (at[s] + tick > frames) {
+                if (pad == 0) pad = new float[3 * tick * NS];
+                float* p = pad + 3 * tick * s;
+                const int valid = frames > at[s] ? frames - at[s] : 0;
+                for (int j = 0; j < tick; j++) {
+                    p[j] = j < valid ? ra[s][j] : 0.f;
+                    p[tick + j] = j < valid ? rb[s][j] : 0.f;
+                    p[2 * tick + j] = GAIN && j < valid ? rg[s][j] : 0.f;
                 }
-                if (OUT) {
-                    if (storeA) { ex.outa[ia + j] = fa0; ex.outb[ia + j] = fb0; }
-                    if (storeB) { ex.outa[ib + j] = fa1; ex.outb[ib + j] = fb1; }
-                }
-                const __m256d in = _mm256_setr_pd((double) fa0, (double) fb0, (double) fa1, (double) fb1);
-                if (EXT) {
-                    vmax = _mm256_max_pd(vmax, in);
-                    vmin = _mm256_min_pd(vmin, in);
-                    vnan = _mm256_or_pd(vnan, _mm256_cmp_pd(in, in, _CMP_UNORD_Q));
-                }
-                const __m256d y = _mm256_fmadd_pd(b0, in, s1);
-                s1 = _mm256_fmadd_pd(na1, y, _mm256_fmadd_pd(b1, in, s2));
-                s2 = _mm256_fmadd_pd(na2, y, _mm256_mul_pd(b2, in));
-                const __m256d z = _mm256_add_pd(y, u1);
-                u1 = _mm256_fmadd_pd(nh1, z, _mm256_fmadd_pd(m2, y, u2));
-                u2 = _mm256_fmadd_pd(nh2, z, y);
-                acc = _mm256_fmadd_pd(z, z, acc);
-                if (EXT) bacc = _mm256_fmadd_pd(z, z, bacc);
+                ra[s] = p; rb[s] = p + tick; rg[s] = p + 2 * tick;
             }
+        }
+        for (int r = 0; r < NC; r++) ch[r].acc = _mm256_setzero_pd();
+        for (int jb = 0; jb < tick; jb += 16) {
+            const int len = tick - jb < 16 ? tick - jb : 16; // 16 but at the end of a tick of 441 samples (44.1 kHz)
+            // 1. the block's inputs, gained and written out where asked, transposed into lane order: lanes[q] holds
+            // sample jb + q of a0 b0 a1 b1 | a2 b2 a3 b3 in float (each half written and read as 128 bits)
+            alignas(32) float lanes[16][8];
+            __m256 exMax[NC], exMin[NC], exNan[NC]; // the block's extremes so far, as the lanes of two samples
+            for (int r = 0; r < NC; r++) exMax[r] = exMin[r] = exNan[r] = _mm256_setzero_ps(); // (set at q = 0)
+            int q = 0;
+            for (; q + 8 <= len; q += 8) { // eight samples of each channel-segment: a 4 x 4 transpose in each half
+                const int j = jb + q;
+                for (int r = 0; r < NC; r++) {
+                    __m256 row[4];
+                    for (int h = 0; h < 2; h++) {
+                        const int s = 2 * r + h;
+                        __m256 va = _mm256_loadu_ps(ra[s] + j), vb = _mm256_loadu_ps(rb[s] + j);
+                        if (GAIN) {
+                            const __m256 gg = _mm256_loadu_ps(rg[s] + j);
+                            va = _mm256_mul_ps(_mm256_mul_ps(va, pre8), gg);
+                            vb = _mm256_mul_ps(_mm256_mul_ps(vb, pre8), gg);
+                        }
+                        if (OUT && sto[s]) {
+                            _mm256_storeu_ps(ex.outa + at[s] + j, va);
+                            _mm256_storeu_ps(ex.outb + at[s] + j, vb);
+                        }
+                        row[2 * h] = va;
+                        row[2 * h + 1] = vb;
+                    }
+                    const __m256 t0 = _mm256_unpacklo_ps(row[0], row[1]), t1 = _mm256_unpackhi_ps(row[0], row[1]);
+                    const __m256 t2 = _mm256_unpacklo_ps(row[2], row[3]), t3 = _mm256_unpackhi_ps(row[2], row[3]);
+                    const __m256 c0 = _mm256_shuffle_ps(t0, t2, 0x44), c1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+                    const __m256 c2 = _mm256_shuffle_ps(t1, t3, 0x44), c3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+                    // c_k holds sample k (low half) and k + 4 (high half) of lanes a, b, a, b
+                    if (EXT) {
+                        const __m256 hi = _mm256_max_ps(_mm256_max_ps(c0, c1), _mm256_max_ps(c2, c3));
+                        const __m256 lo = _mm256_min_ps(_mm256_min_ps(c0, c1), _mm256_min_ps(c2, c3));
+                        const __m256 bad = _mm256_or_ps(_mm256_cmp_ps(c0, c1, _CMP_UNORD_Q), _mm256_cmp_ps(c2, c3, _CMP_UNORD_Q));
+                        exMax[r] = q == 0 ? hi : _mm256_max_ps(exMax[r], hi);
+                        exMin[r] = q == 0 ? lo : _mm256_min_ps(exMin[r], lo);
+                        exNan[r] = q == 0 ? bad : _mm256_or_ps(exNan[r], bad);
+                    }
+                    _mm_store_ps(lanes[q + 0] + 4 * r, _mm256_castps256_ps128(c0));
+                    _mm_store_ps(lanes[q + 1] + 4 * r, _mm256_castps256_ps128(c1));
+                    _mm_store_ps(lanes[q + 2] + 4 * r, _mm256_castps256_ps128(c2));
+                    _mm_store_ps(lanes[q + 3] + 4 * r, _mm256_castps256_ps128(c3));
+                    _mm_store_ps(lanes[q + 4] + 4 * r, _mm256_extractf128_ps(c0, 1));
+                    _mm_store_ps(lanes[q + 5] + 4 * r, _mm256_extractf128_ps(c1, 1));
+                    _mm_store_ps(lanes[q + 6] + 4 * r, _mm256_extractf128_ps(c2, 1));
+                    _mm_store_ps(lanes[q + 7] + 4 * r, _mm256_extractf128_ps(c3, 1));
+                }
+            }
+            for (; q < len; q++) { // the rest of a tick that is not a multiple of 8 samples (no extras there)
+                const int j = jb + q;
+                for (int s = 0; s < NS; s++) {
+                    float fa = ra[s][j], fb = rb[s][j];
+                    if (GAIN) {
+                        fa = (fa * ex.pre) * rg[s][j];
+                        fb = (fb * ex.pre) * rg[s][j];
+                    }
+                    if (OUT && sto[s]) { ex.outa[at[s] + j] = fa; ex.outb[at[s] + j] = fb; }
+                    lanes[q][2 * s] = fa;
+                    lanes[q][2 * s + 1] = fb;
+                }
+            }
+            // 2. the block's extremes (ticks of whole blocks only): the two halves folded; a NaN anywhere in the block
+            // makes both NaN (as Java's Math.max and min; a tie of -0 and +0 may keep either)
             if (EXT) {
-                alignas(32) double hi[4], lo[4], bad[4], be[4];
-                _mm256_store_pd(hi, vmax); _mm256_store_pd(lo, vmin); _mm256_store_pd(bad, vnan);
-                _mm256_store_pd(be, bacc);
-                if (ex.energy != 0) {
-                    if (storeA) ex.energy[(ia + jb) / 16] = (float) (wa * be[0] + wb * be[1]);
-                    if (storeB) ex.energy[(ib + jb) / 16] = (float) (wa * be[2] + wb * be[3]);
+                for (int r = 0; r < NC; r++) {
+                    const __m128 bad = _mm_or_ps(_mm256_castps256_ps128(exNan[r]), _mm256_extractf128_ps(exNan[r], 1));
+                    __m128 hi = _mm_max_ps(_mm256_castps256_ps128(exMax[r]), _mm256_extractf128_ps(exMax[r], 1));
+                    __m128 lo = _mm_min_ps(_mm256_castps256_ps128(exMin[r]), _mm256_extractf128_ps(exMin[r], 1));
+                    hi = _mm_blendv_ps(hi, _mm_set1_ps(NAN), bad);
+                    lo = _mm_blendv_ps(lo, _mm_set1_ps(NAN), bad);
+                    for (int h = 0; h < 2; h++) { // segment 2r + h: lanes 2h (channel a) and 2h + 1 (b)
+                        if (!sto[2 * r + h]) continue;
+                        const int blk = (at[2 * r + h] + jb) / 16;
+                        mxa[blk] = hi[2 * h]; mna[blk] = lo[2 * h];
+                        mxb[blk] = hi[2 * h + 1]; mnb[blk] = lo[2 * h + 1];
+                    }
                 }
-                // the extremes are samples, so exactly floats; a NaN anywhere makes both NaN (as Java's Math.max)
-                if (storeA) {
-                    const int blk = (ia + jb) / 16;
-                    if (ex.mxa) { ex.mxa[blk] = bad[0] != 0 ? NAN : (float) hi[0]; ex.mna[blk] = bad[0] != 0 ? NAN : (float) lo[0]; }
-                    if (ex.mxb) { ex.mxb[blk] = bad[1] != 0 ? NAN : (float) hi[1]; ex.mnb[blk] = bad[1] != 0 ? NAN : (float) lo[1]; }
+            }
+            // 3. the recursion, the registers' chains side by side
+            for (int r = 0; r < NC; r++) ch[r].bacc = _mm256_setzero_pd();
+            if (len == 16) {
+#pragma GCC unroll 16
+                for (int q = 0; q < 16; q++) {
+                    for (int r = 0; r < NC; r++) k_step<EN>(ch[r], _mm256_cvtps_pd(_mm_load_ps(lanes[q] + 4 * r)), kc);
                 }
-                if (storeB) {
-                    const int blk = (ib + jb) / 16;
-                    if (ex.mxa) { ex.mxa[blk] = bad[2] != 0 ? NAN : (float) hi[2]; ex.mna[blk] = bad[2] != 0 ? NAN : (float) lo[2]; }
-                    if (ex.mxb) { ex.mxb[blk] = bad[3] != 0 ? NAN : (float) hi[3]; ex.mnb[blk] = bad[3] != 0 ? NAN : (float) lo[3]; }
+            } else {
+                for (int q = 0; q < len; q++) {
+                    for (int r = 0; r < NC; r++) k_step<EN>(ch[r], _mm256_cvtps_pd(_mm_load_ps(lanes[q] + 4 * r)), kc);
+                }
+            }
+            if (EN) {
+                for (int r = 0; r < NC; r++) {
+                    const __m256d e = ch[r].bacc;
+                    if (sto[2 * r]) energy[(at[2 * r] + jb) / 16] = (float) (wa * e[0] + wb * e[1]);
+                    if (sto[2 * r + 1]) energy[(at[2 * r + 1] + jb) / 16] = (float) (wa * e[2] + wb * e[3]);
                 }
             }
         }
-        // flush states that decayed to nothing (keeps the loop off denormals after digital silence)
-        s1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s1, absMask), guard, _CMP_LT_OQ), s1);
-        s2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(s2, absMask), guard, _CMP_LT_OQ), s2);
-        u1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u1, absMask), guard, _CMP_LT_OQ), u1);
-        u2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(u2, absMask), guard, _CMP_LT_OQ), u2);
-        alignas(32) double a[4];
-        _mm256_store_pd(a, acc);
-        if (storeA) ticks[ta] = wa * a[0] + wb * a[1];
-        if (storeB) ticks[tb] = wa * a[2] + wb * a[3];
-        if (tb == storeEnd - 1) {
+        for (int r = 0; r < NC; r++) {
+            // flush states that decayed to nothing (keeps the loop off denormals after digital silence)
+            KChain& c = ch[r];
+            c.s1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(c.s1, absMask), guard, _CMP_LT_OQ), c.s1);
+            c.s2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(c.s2, absMask), guard, _CMP_LT_OQ), c.s2);
+            c.u1 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(c.u1, absMask), guard, _CMP_LT_OQ), c.u1);
+            c.u2 = _mm256_andnot_pd(_mm256_cmp_pd(_mm256_and_pd(c.u2, absMask), guard, _CMP_LT_OQ), c.u2);
+            alignas(32) double a[4];
+            _mm256_store_pd(a, c.acc);
+            if (sto[2 * r]) ticks[t[2 * r]] = wa * a[0] + wb * a[1];
+            if (sto[2 * r + 1]) ticks[t[2 * r + 1]] = wa * a[2] + wb * a[3];
+        }
+        if (t[NS - 1] == bounds[NS] - 1) { // the last segment's state: lanes 2 and 3 of the last register
             alignas(32) double v[4][4];
-            _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
-            for (int c = 0; c < 2; c++) for (int q = 0; q < 4; q++) endState[4 * c + q] = v[q][2 + c];
+            const KChain& c = ch[NC - 1];
+            _mm256_store_pd(v[0], c.s1); _mm256_store_pd(v[1], c.s2); _mm256_store_pd(v[2], c.u1); _mm256_store_pd(v[3], c.u2);
+            for (int h = 0; h < 2; h++) for (int q = 0; q < 4; q++) endState[4 * h + q] = v[q][2 + h];
         }
     }
-    alignas(32) double v[4][4];
-    _mm256_store_pd(v[0], s1); _mm256_store_pd(v[1], s2); _mm256_store_pd(v[2], u1); _mm256_store_pd(v[3], u2);
-    for (int lane = 0; lane < 4; lane++) for (int q = 0; q < 4; q++) state[4 * lane + q] = v[q][lane];
+    for (int r = 0; r < NC; r++) {
+        alignas(32) double v[4][4];
+        const KChain& c = ch[r];
+        _mm256_store_pd(v[0], c.s1); _mm256_store_pd(v[1], c.s2); _mm256_store_pd(v[2], c.u1); _mm256_store_pd(v[3], c.u2);
+        for (int lane = 0; lane < 4; lane++) for (int q = 0; q < 4; q++) state[16 * r + 4 * lane + q] = v[q][lane];
+    }
+    delete[] pad;
+}
+
+// The AVX2 body for the extras asked (null pointers: not asked); other combinations take the portable body.
+template <int NC>
+__attribute__((target("avx2,fma"))) static void kweight_avx2(const float* xa, const float* xb, int frames, int tick,
+                                                             const int* starts, int count, const int* bounds,
+                                                             const double* coef, double wa, double wb, double* state,
+                                                             double* ticks, double* endState, const KExtras& ex) {
+    // extremes and energies need ticks of whole blocks (the Java side checks that, and that all four extreme
+    // arrays are there)
+    const bool gn = ex.gain != 0, out = ex.outa != 0 && ex.outb != 0;
+    const bool ext = ex.mxa != 0 && ex.mna != 0 && ex.mxb != 0 && ex.mnb != 0 && tick % 16 == 0;
+    const bool en = ex.energy != 0 && tick % 16 == 0;
+    const bool odd = (ex.mxa != 0 || ex.mna != 0 || ex.mxb != 0 || ex.mnb != 0) && !ext;
+#define LOFI_KW(G, O, E, N) kweight_avx2_t<NC, G, O, E, N>(xa, xb, frames, tick, starts, count, bounds, coef, wa, wb, \
+                                                          state, ticks, endState, ex)
+    if (odd || (ex.energy != 0 && !en) || (ex.outa != 0) != (ex.outb != 0)) {
+        kweight_generic(xa, xb, frames, tick, 2 * NC, starts, count, bounds, coef, wa, wb, state, ticks, endState, ex);
+    } else if (!gn && !out && !ext && !en) LOFI_KW(false, false, false, false);
+    else if (!gn && !out && ext && en) LOFI_KW(false, false, true, true);
+    else if (!gn && !out && ext) LOFI_KW(false, false, true, false);
+    else if (gn && out && ext && !en) LOFI_KW(true, true, true, false);
+    else if (gn && out && ext) LOFI_KW(true, true, true, true);
+    else if (gn && out && !en) LOFI_KW(true, true, false, false);
+    else if (gn && !out && !ext && !en) LOFI_KW(true, false, false, false);
+    else kweight_generic(xa, xb, frames, tick, 2 * NC, starts, count, bounds, coef, wa, wb, state, ticks, endState, ex);
+#undef LOFI_KW
 }
 
 // Sixteen samples per block: two loads, then a horizontal max and min.
@@ -1276,34 +1406,38 @@ static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int 
 }
 
 /**
- * K-weighted tick energies of a stereo pair in two segments, with the optional extras of KExtras (null pointers:
- * none); see kweight_generic.
+ * How many segments lofi_kweight runs side by side for about the cost of two: 4 where the AVX2 body runs them as two
+ * independent register chains, 2 with the portable body (which runs lane after lane, so more segments only add their
+ * warm-ups).
  */
-static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int t0, int t1, int count,
-                                int store0, int store1, int storeEnd, const double* coef, double wa, double wb,
-                                double* state, double* ticks, double* endState, const float* gain, float pre,
-                                float* outa, float* outb, float* mxa, float* mna, float* mxb, float* mnb,
-                                float* energy) {
+static inline int lofi_kweight_segments() {
+#ifdef LOFI_X86
+    if (lofi_dsp_detail::has_avx2_fma()) return 4;
+#endif
+    return 2;
+}
+
+/**
+ * K-weighted tick energies of a stereo pair in `segs` segments (2 or 4) side by side, with the optional extras of
+ * KExtras (null pointers: none); see kweight_generic.
+ */
+static inline void lofi_kweight(const float* xa, const float* xb, int frames, int tick, int segs, const int* starts,
+                                int count, const int* bounds, const double* coef, double wa, double wb, double* state,
+                                double* ticks, double* endState, const float* gain, float pre, float* outa,
+                                float* outb, float* mxa, float* mna, float* mxb, float* mnb, float* energy) {
     using namespace lofi_dsp_detail;
     const KExtras ex = {gain, pre, outa, outb, mxa, mna, mxb, mnb, energy};
 #ifdef LOFI_X86
-    if (has_avx2_fma()) {
-        const bool gn = gain != 0, out = outa != 0 || outb != 0, ext = (mxa != 0 || mxb != 0) && tick % 16 == 0;
-#define LOFI_KW(G, O, E) kweight_avx2_t<G, O, E>(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, \
-                                                 wa, wb, state, ticks, endState, ex)
-        if (!gn && !out && !ext) LOFI_KW(false, false, false);
-        else if (!gn && !out && ext) LOFI_KW(false, false, true);
-        else if (gn && out && ext) LOFI_KW(true, true, true);
-        else if (gn && out && !ext) LOFI_KW(true, true, false);
-        else if (gn && !out && !ext) LOFI_KW(true, false, false);
-        else kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks,
-                             endState, ex);
-#undef LOFI_KW
+    if (has_avx2_fma() && segs == 2) {
+        kweight_avx2<1>(xa, xb, frames, tick, starts, count, bounds, coef, wa, wb, state, ticks, endState, ex);
+        return;
+    }
+    if (has_avx2_fma() && segs == 4) {
+        kweight_avx2<2>(xa, xb, frames, tick, starts, count, bounds, coef, wa, wb, state, ticks, endState, ex);
         return;
     }
 #endif
-    kweight_generic(xa, xb, frames, tick, t0, t1, count, store0, store1, storeEnd, coef, wa, wb, state, ticks, endState,
-                    ex);
+    kweight_generic(xa, xb, frames, tick, segs, starts, count, bounds, coef, wa, wb, state, ticks, endState, ex);
 }
 
 /**

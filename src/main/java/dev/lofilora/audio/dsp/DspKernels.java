@@ -65,18 +65,26 @@ public interface DspKernels {
 
     /**
      * K-weighting (BS.1770 high shelf then high-pass, transposed direct form II in double) of a stereo pair,
-     * channel-weighted energy per tick of {@code tick} samples, in two segments computed side by side: four lanes,
-     * (channel a, b) × (segment 0, 1), run {@code count} ticks from ticks {@code t0} and {@code t1}, from and back into
-     * {@code state} (16 doubles: s1, s2, t1, t2 of lanes a0, b0, a1, b1). Inputs past {@code frames} read as zero. A
-     * tick t of segment 0 stores {@code wa·acc_a + wb·acc_b} into ticks[t] when t is in [store0, store1), one of
-     * segment 1 when t is in [store1, storeEnd); segment 1's state after tick storeEnd - 1 goes to {@code endState}
-     * (8 doubles). States under 1e-30 are flushed to zero at every tick end. {@code coef} = {b0, b1, b2, a1, a2, h1, h2}
-     * (the high-pass numerator is {1, -2, 1}). {@code extras} (null: none) adds work done in the same pass over the
-     * samples; see {@link KWeightExtras}.
+     * channel-weighted energy per tick of {@code tick} samples, in {@code starts.length} segments (2 or 4) computed side
+     * by side: lanes (channel a, b) × segments. Segment s runs {@code count} ticks from tick {@code starts[s]}, from and
+     * back into {@code state} (8 doubles per segment: s1, s2, t1, t2 of lanes a0, b0, a1, b1, ...). Inputs past
+     * {@code frames} read as zero. A tick t of segment s stores {@code wa·acc_a + wb·acc_b} into ticks[t] when t is in
+     * [bounds[s], bounds[s + 1]) ({@code bounds.length = starts.length + 1}: the segment that owns the tick stores it);
+     * the last segment's state after tick {@code bounds[segments] - 1} goes to {@code endState} (8 doubles). States
+     * under 1e-30 are flushed to zero at every tick end. {@code coef} = {b0, b1, b2, a1, a2, h1, h2} (the high-pass
+     * numerator is {1, -2, 1}). {@code extras} (null: none) adds work done in the same pass over the samples; see
+     * {@link KWeightExtras}. Any segment count gives the same arithmetic per lane; {@link #kWeightSegments} says which
+     * count runs fastest here.
      */
-    void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
-                 int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState,
-                 KWeightExtras extras);
+    void kWeight(float[] xa, float[] xb, int frames, int tick, int[] starts, int count, int[] bounds, double[] coef,
+                 double wa, double wb, double[] state, double[] ticks, double[] endState, KWeightExtras extras);
+
+    /**
+     * How many segments {@link #kWeight} runs side by side for little more than the time of two: 4 where the native
+     * AVX2 body runs them as two independent register chains, 2 otherwise (a body that runs lane after lane gains
+     * nothing from more segments but their warm-ups).
+     */
+    default int kWeightSegments() { return 2; }
 
     /**
      * The true-peak limiter's gain curve: {@code g} gets the gain for the peak envelope {@code envelope} (required gain,

@@ -152,19 +152,21 @@ public final class JavaDsp implements DspKernels {
     }
 
     @Override
-    public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
-                        int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
-                        double[] endState, KWeightExtras extras) {
+    public void kWeight(float[] xa, float[] xb, int frames, int tick, int[] starts, int count, int[] bounds,
+                        double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState,
+                        KWeightExtras extras) {
         final double b0 = coef[0], b1 = coef[1], b2 = coef[2], a1 = coef[3], a2 = coef[4], h1 = coef[5], h2 = coef[6];
-        if (extras != null) NativeKernels.checkExtras(extras, frames, tick, storeEnd);
+        final int segs = starts.length;
+        NativeKernels.checkKWeight(xa, xb, frames, tick, starts, count, bounds, coef, state, ticks, endState);
+        if (extras != null) NativeKernels.checkExtras(extras, frames, tick, bounds[segs]);
         final float[] gain = extras != null ? extras.gain() : null;
         final float pre = extras != null ? extras.pre() : 1f;
         final double[][] blockSums = extras != null && extras.energy() != null
                 ? new double[2][tick / TP_BLOCK] : null; // this tick's block energies, per channel
         for (int k = 0; k < count; k++) {
-            for (int seg = 0; seg < 2; seg++) {
-                int t = (seg == 0 ? t0 : t1) + k;
-                boolean stored = seg == 0 ? t >= store0 && t < store1 : t >= store1 && t < storeEnd;
+            for (int seg = 0; seg < segs; seg++) {
+                int t = starts[seg] + k;
+                boolean stored = t >= bounds[seg] && t < bounds[seg + 1]; // the segment that owns tick t stores it
                 double accA = 0, accB = 0;
                 for (int c = 0; c < 2; c++) {
                     float[] x = c == 0 ? xa : xb;
@@ -214,7 +216,7 @@ public final class JavaDsp implements DspKernels {
                         extras.energy()[t * (tick / TP_BLOCK) + q] = (float) (wa * blockSums[0][q] + wb * blockSums[1][q]);
                     }
                 }
-                if (seg == 1 && t == storeEnd - 1) System.arraycopy(state, 8, endState, 0, 8);
+                if (seg == segs - 1 && t == bounds[segs] - 1) System.arraycopy(state, 8 * seg, endState, 0, 8);
             }
         }
     }

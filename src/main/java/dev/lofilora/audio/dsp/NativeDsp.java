@@ -38,11 +38,12 @@ final class NativeDsp {
 
     static native void lofi_unpack24_stereo(byte[] in, int n, float[] l, float[] r, int at);
 
-    static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0,
-                                    int store1, int storeEnd, double[] coef, double wa, double wb, double[] state,
-                                    double[] ticks, double[] endState, float[] gain, float pre, float[] outa,
-                                    float[] outb, float[] mxa, float[] mna, float[] mxb, float[] mnb,
-                                    float[] energy);
+    static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int segs, int[] starts, int count,
+                                    int[] bounds, double[] coef, double wa, double wb, double[] state, double[] ticks,
+                                    double[] endState, float[] gain, float pre, float[] outa, float[] outb, float[] mxa,
+                                    float[] mna, float[] mxb, float[] mnb, float[] energy);
+
+    static native int lofi_kweight_segments();
 
     static native void lofi_gain_curve(float[] e, float[] g, int n, int a, int b, float target, int box,
                                        double release, double[] state, float[] reduction);

@@ -113,24 +113,50 @@ final class NativeKernels implements DspKernels {
     }
 
     @Override
-    public void kWeight(float[] xa, float[] xb, int frames, int tick, int t0, int t1, int count, int store0, int store1,
-                        int storeEnd, double[] coef, double wa, double wb, double[] state, double[] ticks,
-                        double[] endState, KWeightExtras extras) {
-        if (tick <= 0 || t0 < 0 || t1 < 0 || (long) (t0 + count) * tick > frames || frames > xa.length
-                || frames > xb.length || coef.length < 7 || state.length < 16 || endState.length < 8
-                || store1 > ticks.length || storeEnd > ticks.length) {
-            throw new IllegalArgumentException("K-weighting ranges");
-        }
+    public void kWeight(float[] xa, float[] xb, int frames, int tick, int[] starts, int count, int[] bounds,
+                        double[] coef, double wa, double wb, double[] state, double[] ticks, double[] endState,
+                        KWeightExtras extras) {
+        int segs = starts.length;
+        checkKWeight(xa, xb, frames, tick, starts, count, bounds, coef, state, ticks, endState);
         KWeightExtras e = extras != null ? extras : NO_EXTRAS;
-        checkExtras(e, frames, tick, storeEnd);
+        checkExtras(e, frames, tick, bounds[segs]);
         // 128 k samples per lane per call: about a millisecond, so each critical region stays short
         int chunk = Math.max(1, (1 << 17) / tick);
+        int[] at = starts.clone();
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
-            NativeDsp.lofi_kweight(xa, xb, frames, tick, t0 + done, t1 + done, n, store0, store1, storeEnd, coef, wa, wb,
-                    state, ticks, endState, e.gain(), e.pre(), e.outA(), e.outB(), e.maxA(), e.minA(), e.maxB(), e.minB(),
-                    e.energy());
+            for (int s = 0; s < segs; s++) at[s] = starts[s] + done;
+            NativeDsp.lofi_kweight(xa, xb, frames, tick, segs, at, n, bounds, coef, wa, wb, state, ticks, endState,
+                    e.gain(), e.pre(), e.outA(), e.outB(), e.maxA(), e.minA(), e.maxB(), e.minB(), e.energy());
         }
+    }
+
+    /** Read once: the native library's answer cannot change while it is loaded. */
+    private final int kWeightSegments = NativeDsp.lofi_kweight_segments();
+
+    @Override
+    public int kWeightSegments() { return kWeightSegments; }
+
+    /**
+     * The ranges of {@link DspKernels#kWeight}. A segment may run past {@code frames} (it reads zeros there), so only
+     * the sample indices must stay within int; the stores must lie inside {@code ticks}.
+     */
+    static void checkKWeight(float[] xa, float[] xb, int frames, int tick, int[] starts, int count, int[] bounds,
+                             double[] coef, double[] state, double[] ticks, double[] endState) {
+        int segs = starts.length;
+        if (segs != 2 && segs != 4) throw new IllegalArgumentException("K-weighting runs 2 or 4 segments, not " + segs);
+        if (tick <= 0 || count < 0 || frames < 0 || frames > xa.length || frames > xb.length || coef.length < 7
+                || state.length < 8 * segs || endState.length < 8 || bounds.length != segs + 1) {
+            throw new IllegalArgumentException("K-weighting ranges");
+        }
+        for (int s = 0; s < segs; s++) {
+            if (starts[s] < 0 || (long) (starts[s] + count) * tick > Integer.MAX_VALUE || bounds[s] < 0
+                    || bounds[s] > bounds[s + 1]) {
+                throw new IllegalArgumentException("K-weighting segment " + s + ": starts at tick " + starts[s]
+                        + ", stores [" + bounds[s] + ", " + bounds[s + 1] + ")");
+            }
+        }
+        if (bounds[segs] > ticks.length) throw new IllegalArgumentException("K-weighting stores past the ticks");
     }
 
     /** Gain-curve samples per native call (about a millisecond where the curve is busy). */

@@ -20,6 +20,11 @@ final class KWeightedEnergy {
     private static final double[] WEIGHTS_6 = {1.0, 1.0, 1.0, 0.0, 1.41, 1.41};
     /** A signal is split only when it is at least this many warm-ups long (the warm-up then costs under 13 %). */
     static final int SPLIT_MIN_WARMUPS = 8;
+    /**
+     * ... and into four segments (where the kernels run four for about the price of two) from this many warm-ups:
+     * the two more warm-ups then add under 10 % to the two-segment pass's work ({@code 2w / (n + w)}).
+     */
+    static final int SPLIT4_MIN_WARMUPS = 20;
     /** Below this a filter state is flushed to zero: keeps the loop off denormals after digital silence. */
     private static final double DENORMAL_GUARD = 1e-30;
 
@@ -89,12 +94,13 @@ final class KWeightedEnergy {
     }
 
     /**
-     * With the native kernels, a mono or stereo signal of more than {@value #SPLIT_MIN_WARMUPS} warm-ups goes through
-     * {@link DspKernels#kWeight} in two halves side by side, the second one started a warm-up early from rest: the
-     * filters forget their start as n·r^n (r the largest pole radius: 0.995 at 48 kHz), and the warm-up
-     * ({@link #warmupSamples}) is long enough for that to fall under 1e-40, so by the second half's first tick its state
-     * equals the sequential one far below double rounding. The readings equal the sequential ones to rounding (tests:
-     * 1e-10). With the Java kernels: one sequential pass, below.
+     * With the native kernels, a mono or stereo signal of at least {@value #SPLIT_MIN_WARMUPS} warm-ups goes through
+     * {@link DspKernels#kWeight} in two segments side by side (four from {@value #SPLIT4_MIN_WARMUPS} warm-ups where
+     * {@link DspKernels#kWeightSegments} says they run at the price of two; see {@link #layout}), each after the first
+     * started a warm-up early from rest: the filters forget their start as n·r^n (r the largest pole radius: 0.995 at
+     * 48 kHz), and the warm-up ({@link #warmupSamples}) is long enough for that to fall under 1e-40, so by a segment's
+     * first stored tick its state equals the sequential one far below double rounding. The readings equal the
+     * sequential ones to rounding (tests: 1e-10). With the Java kernels: one sequential pass, below.
      */
     static KWeightedEnergy of(AudioBuffer audio, DspKernels kernels) {
         return of(audio, kernels, false);
@@ -158,17 +164,19 @@ final class KWeightedEnergy {
         float[] xa = audio.samples()[0], xb = audio.samples()[1];
         double[] weights = channelWeights(2);
         int n = ticks.length;
-        int half = (n + warmup + 1) / 2;
-        int start1 = half - warmup;
+        // two segments: this pass also reads the gain and writes both outputs, and in four segments (twenty streams)
+        // it waits on memory rather than on the recursion: slower than two (KWeightBenchmark, pass "applied")
+        Layout l = layout(n, warmup, 2);
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
-        double[] state = new double[16], end = new double[8];
+        double[] state = new double[8 * l.segments()], end = new double[8];
         int blocks = (frames + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
         float[][] mx = new float[2][blocks], mn = new float[2][blocks];
-        kernels.kWeight(xa, xb, frames, tick, 0, start1, half, 0, half, n, coef, weights[0], weights[1], state, ticks,
-                end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1], null));
+        kernels.kWeight(xa, xb, frames, tick, l.starts(), l.count(), l.bounds(), coef, weights[0], weights[1], state,
+                ticks, end, new DspKernels.KWeightExtras(gain, pre, out[0], out[1], mx[0], mn[0], mx[1], mn[1], null));
         double total = 0;
         for (double e : ticks) total += e;
-        int from = n * tick; // the samples after the last whole tick: applied here, their energy from segment 1's state
+        // the samples after the last whole tick: applied here, their energy from the last segment's state
+        int from = n * tick;
         for (int c = 0; c < 2; c++) {
             float[] x = audio.samples()[c], y = out[c];
             for (int i = from; i < frames; i++) y[i] = x[i] * pre * gain[i];
@@ -198,6 +206,40 @@ final class KWeightedEnergy {
         return Math.max(Math.abs((-a1 + sq) / 2), Math.abs((-a1 - sq) / 2));
     }
 
+    /**
+     * Where the segments of the split pass run: segment s stores ticks [bounds[s], bounds[s + 1]) and starts
+     * {@code warmup} ticks before them from rest (segment 0 at tick 0, from rest as the sequential pass), all running
+     * {@code count} ticks side by side; the last one may run a few ticks past {@code n} (into the partial tick, then
+     * zeros), which it does not store.
+     */
+    record Layout(int[] starts, int[] bounds, int count) {
+        int segments() { return starts.length; }
+    }
+
+    /**
+     * Segments of the split pass over {@code n} ticks: four where the kernels run them at the price of two and the
+     * track is at least {@value #SPLIT4_MIN_WARMUPS} warm-ups long, else two.
+     */
+    static int segments(int n, int warmup, DspKernels kernels) {
+        return kernels.kWeightSegments() >= 4 && n >= SPLIT4_MIN_WARMUPS * warmup ? 4 : 2;
+    }
+
+    /**
+     * The layout of {@code segments} segments over {@code n} ticks that costs least: every segment runs the same number
+     * of ticks, {@code count = ceil((n + (segments - 1) · warmup) / segments)}; needs {@code n > warmup}.
+     */
+    static Layout layout(int n, int warmup, int segments) {
+        if (n <= warmup || segments < 1) throw new IllegalArgumentException(n + " ticks, warm-up " + warmup);
+        int count = (n + (segments - 1) * warmup + segments - 1) / segments;
+        int[] starts = new int[segments], bounds = new int[segments + 1];
+        for (int s = 1; s < segments; s++) {
+            bounds[s] = s * count - (s - 1) * warmup; // segment s - 1 stores count - warmup ticks (segment 0: count)
+            starts[s] = bounds[s] - warmup;
+        }
+        bounds[segments] = n;
+        return new Layout(starts, bounds, count);
+    }
+
     /** See {@link #of(AudioBuffer, DspKernels)}. */
     private static KWeightedEnergy split(AudioBuffer audio, double[] weights, int tick, double[] ticks, double[] shelf,
                                          double[] hp, int warmup, DspKernels kernels, boolean extremes) {
@@ -206,10 +248,9 @@ final class KWeightedEnergy {
         float[] xa = x[0], xb = two ? x[1] : x[0];
         double wa = weights[0], wb = two ? weights[1] : 0.0;
         int n = ticks.length;
-        int half = (n + warmup + 1) / 2;   // segment 0: ticks [0, half); segment 1 stores [half, n)
-        int start1 = half - warmup;         // and starts from rest `warmup` ticks before
+        Layout l = layout(n, warmup, segments(n, warmup, kernels));
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
-        double[] state = new double[16], end = new double[8];
+        double[] state = new double[8 * l.segments()], end = new double[8];
         float[][] mx = null, mn = null;
         float[] energy = null;
         DspKernels.KWeightExtras extras = null;
@@ -221,10 +262,11 @@ final class KWeightedEnergy {
             // mono: channel b is channel a again, its extremes written twice into the same arrays
             extras = DspKernels.KWeightExtras.extremes(mx[0], mn[0], mx[two ? 1 : 0], mn[two ? 1 : 0], energy);
         }
-        kernels.kWeight(xa, xb, audio.frames(), tick, 0, start1, half, 0, half, n, coef, wa, wb, state, ticks, end, extras);
+        kernels.kWeight(xa, xb, audio.frames(), tick, l.starts(), l.count(), l.bounds(), coef, wa, wb, state, ticks, end,
+                extras);
         double total = 0;
         for (double e : ticks) total += e;
-        // the samples after the last whole tick, continuing segment 1's state
+        // the samples after the last whole tick, continuing the last segment's state
         int from = n * tick;
         if (from < audio.frames()) {
             double ea = tail(xa, from, shelf, hp, end, 0), eb = two ? tail(xb, from, shelf, hp, end, 4) : 0.0;

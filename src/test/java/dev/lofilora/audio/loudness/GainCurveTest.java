@@ -108,8 +108,8 @@ class GainCurveTest {
         double[] coef = {shelf[0], shelf[1], shelf[2], shelf[3], shelf[4], hp[3], hp[4]};
         int ticks = e.ticks.length;
         double[] refTicks = new double[ticks];
-        JavaDsp.INSTANCE.kWeight(x[0], x[1], n, e.tickLength, 0, 0, ticks, 0, ticks, ticks, coef, 1.0, 1.0,
-                new double[16], refTicks, new double[8], DspKernels.KWeightExtras.extremes(mx, mn, mx2, mn2, ref));
+        JavaDsp.INSTANCE.kWeight(x[0], x[1], n, e.tickLength, new int[] {0, 0}, ticks, new int[] {0, ticks, ticks}, coef,
+                1.0, 1.0, new double[16], refTicks, new double[8], DspKernels.KWeightExtras.extremes(mx, mn, mx2, mn2, ref));
         // the split pass starts its second half from rest: compare the first half, where both ran from sample 0
         for (int q = 0; q < ref.length / 2; q++) {
             assertEquals(ref[q], e.blockEnergy[q], 1e-5 * ref[q] + 1e-12, "block " + q);
