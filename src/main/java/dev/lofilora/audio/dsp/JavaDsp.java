@@ -113,17 +113,17 @@ public final class JavaDsp implements DspKernels {
 
     @Override
     public void pack24Stereo(float[] l, float[] r, int from, int to, float gain, byte[] out) {
-        int p = 0;
-        for (int i = from; i < to; i++) {
-            int a = quantise24(l[i] * gain), b = quantise24(r[i] * gain);
-            out[p] = (byte) a;
-            out[p + 1] = (byte) (a >> 8);
-            out[p + 2] = (byte) (a >> 16);
-            out[p + 3] = (byte) b;
-            out[p + 4] = (byte) (b >> 8);
-            out[p + 5] = (byte) (b >> 16);
-            p += 6;
-        }
+        for (int i = from, p = 0; i < to; i++, p += 6) put24Stereo(out, p, quantise24(l[i] * gain), quantise24(r[i] * gain));
+    }
+
+    /** One frame of interleaved 24-bit little-endian PCM at out[p ..]. */
+    private static void put24Stereo(byte[] out, int p, int a, int b) {
+        out[p] = (byte) a;
+        out[p + 1] = (byte) (a >> 8);
+        out[p + 2] = (byte) (a >> 16);
+        out[p + 3] = (byte) b;
+        out[p + 4] = (byte) (b >> 8);
+        out[p + 5] = (byte) (b >> 16);
     }
 
     /** Round half to even of v·2^23, clipped to the 24-bit range. */
@@ -295,16 +295,8 @@ public final class JavaDsp implements DspKernels {
 
     @Override
     public void pack24StereoCurve(float[] l, float[] r, float[] curve, int from, int to, float gain, byte[] out) {
-        int p = 0;
-        for (int i = from; i < to; i++) {
-            int a = quantise24(l[i] * gain * curve[i]), b = quantise24(r[i] * gain * curve[i]);
-            out[p] = (byte) a;
-            out[p + 1] = (byte) (a >> 8);
-            out[p + 2] = (byte) (a >> 16);
-            out[p + 3] = (byte) b;
-            out[p + 4] = (byte) (b >> 8);
-            out[p + 5] = (byte) (b >> 16);
-            p += 6;
+        for (int i = from, p = 0; i < to; i++, p += 6) {
+            put24Stereo(out, p, quantise24(l[i] * gain * curve[i]), quantise24(r[i] * gain * curve[i]));
         }
     }
 
