@@ -231,7 +231,7 @@ class TruePeakLimiterTest {
             itu.envelope(x[c], bs[c], threshold, want);
             eb.envelope(x[c], bs[c], threshold, want);
         }
-        float[] got = TruePeakLimiter.envelope(audio, bs, itu, eb, threshold);
+        float[] got = PeakEnvelope.of(audio, bs, itu, eb, threshold);
         assertArrayEquals(want, got);
         for (int k = 0; k < at.length; k++) assertTrue(got[at[k]] >= 0.6f, "peak at " + at[k]);
     }
