@@ -154,7 +154,6 @@ public final class TruePeakLimiter {
         private float[][] out;
         /** The input's K-weighted energies, for {@link #aim} (null: no prediction). */
         private KWeightedEnergy energy;
-        /** Share of the input's energy in blocks the last predicted curve left unreduced (the slope's estimate). */
         /** Predicted output energy over the input's at the last predicted gain (the first step's slope estimate). */
         private double lastRetainedShare = 1.0;
         /** The unscaled target {@link #gain} holds the curve for (NaN: none, or the curve was changed after). */
