@@ -302,12 +302,15 @@ static void kweight_generic(const float* xa, const float* xb, int frames, int ti
 // the same order; built with -ffp-contract=off so no multiply-add is fused). In place, from a peak envelope: required
 // gain q = e > target ? target / e : 1; look-ahead hold h[i] = min q over [i, i + w - 1], w = 2 box - 1; release on
 // the reduction u = max(1 - h, u * release), snapped to 0 under 1e-6, r = 1 - u; two moving averages of box samples (values before
-// the start count as the first value), exact re-sums every 4096 updates. Run over [a, b) per call with the state
+// the start count as the first value), exact re-sums after every sample i with i % 4096 == 4095, each ring oldest value
+// first (fixed positions and order: gain_curve_lanes_avx2 relies on them). Run over [a, b) per call with the state
 // carried in `st` (2 box + 9 doubles) between calls; the hold reads the envelope up to b + w - 2, which a later call
 // has not yet overwritten, so the chunks give the bytes of one whole call. `first` is the hold of sample 0 (the
 // caller finds it before the first call).
 
 static const double CURVE_SNAP = 1e-6;
+// The running sums are re-summed exactly after every sample i with (i & CURVE_RESUM_MASK) == CURVE_RESUM_MASK.
+static const int CURVE_RESUM_MASK = 4095;
 
 // A ring of the hold window's values under 1 (indices and values both ascending from the head).
 struct CurveDeque {
@@ -402,7 +405,7 @@ static void gain_curve_chunk(const float* e, float* g, int n, int a, int b, floa
     double* ring2 = st + box;
     double* v = st + 2 * box;
     double u = v[0], sum1 = v[1], sum2 = v[2]; // u: the reduction 1 - r
-    int ones1 = (int) v[3], ones2 = (int) v[4], pos = (int) v[5], since = (int) v[6];
+    int ones1 = (int) v[3], ones2 = (int) v[4], pos = (int) v[5];
     const double inv = 1.0 / box;
     // the reduction of the current 16-sample block in a register (the same float additions in the same order as
     // adding into red[] each sample, without a store-to-load round trip on the loop's dependency chain)
@@ -429,11 +432,10 @@ static void gain_curve_chunk(const float* e, float* g, int n, int a, int b, floa
         ones2 = s1 == 1.0 ? ones2 + 1 : 0;
         if (ones2 >= box) sum2 = box;
         pos = pos + 1 == box ? 0 : pos + 1;
-        if (++since == 4096) {
-            since = 0;
+        if ((i & CURVE_RESUM_MASK) == CURVE_RESUM_MASK) { // at fixed positions, oldest value first
             sum1 = 0;
             sum2 = 0;
-            for (int k = 0; k < box; k++) { sum1 += ring1[k]; sum2 += ring2[k]; }
+            for (int k = 0, at = pos; k < box; k++, at = at + 1 == box ? 0 : at + 1) { sum1 += ring1[at]; sum2 += ring2[at]; }
         }
         const float out = sum2 >= box ? 1.f : (float) (sum2 * inv);
         g[i] = out;
@@ -443,7 +445,7 @@ static void gain_curve_chunk(const float* e, float* g, int n, int a, int b, floa
         }
     }
     if (red != 0) red[rblk] = racc;
-    v[0] = u; v[1] = sum1; v[2] = sum2; v[3] = ones1; v[4] = ones2; v[5] = pos; v[6] = since;
+    v[0] = u; v[1] = sum1; v[2] = sum2; v[3] = ones1; v[4] = ones2; v[5] = pos;
 }
 
 #ifdef LOFI_X86
@@ -464,6 +466,134 @@ __attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
+}
+
+// The release and the two moving averages of gain_curve_chunk on four stretches of the curve at once, one per double
+// lane (the loop is a chain of dependent double operations, so four independent chains run in the time of about one).
+// Lane k runs samples lane[k] + t for steps t in [t0, t1): from its warm start lane[k] (at rest: no reduction, rings
+// of ones; lane 0 from sample 0 with the caller's initial state) and keeps samples from lane[4 + k] up to lane[8 + k]
+// (see NativeKernels.laneWarmUp: from there on they are the bytes of one sequential run). g holds the hold over the
+// whole track and gets the curve. Warm starts are multiples of 4096, so every lane re-sums at the same steps and
+// crosses 16-sample blocks at the same steps; t0 is a multiple of 16. The steps go 16 at a time: each lane's 16 holds
+// are read, and its 16 outputs written, as vectors (4 x 4 transposes), not one scalar per lane and step. Idle
+// samples (everything exactly 1) give the state they came with (their rings hold ones, which re-sum to box), so 16
+// steps in which every lane is idle and reads only 1s are skipped, as the sequential run skips them.
+// st: ring1[box][4], ring2[box][4], then per lane u, sum1, sum2, ones1, ones2, then the ring position.
+__attribute__((target("avx2,fma"), optimize("fp-contract=off")))
+static void gain_curve_lanes_avx2(float* g, int n, const int* lane, int t0, int t1, int box, double release, double* st,
+                                  float* red) {
+    double* ring1 = st;
+    double* ring2 = st + 4 * box;
+    double* v = st + 8 * box;
+    __m256d u = _mm256_loadu_pd(v), sum1 = _mm256_loadu_pd(v + 4), sum2 = _mm256_loadu_pd(v + 8);
+    __m256d ones1 = _mm256_loadu_pd(v + 12), ones2 = _mm256_loadu_pd(v + 16);
+    int pos = (int) v[20];
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd(), rel = _mm256_set1_pd(release);
+    const __m256d snap = _mm256_set1_pd(CURVE_SNAP), boxv = _mm256_set1_pd((double) box), inv = _mm256_set1_pd(1.0 / box);
+    const __m128 onef = _mm_set1_ps(1.f);
+    __m128 in[16], out[16];
+    for (int t = t0; t < t1; t += 16) {
+        // the 16 holds of every lane, transposed to one vector of the four lanes per step (a lane outside [its warm
+        // start, its end) reads 1: it idles)
+        __m128 q[4][4]; // [lane][group of 4 samples]
+        for (int k = 0; k < 4; k++) {
+            const int i = lane[k] + t, lo = lane[k], hi = lane[8 + k];
+            if (i >= lo && i + 16 <= hi) {
+                for (int j = 0; j < 4; j++) q[k][j] = _mm_loadu_ps(g + i + 4 * j);
+            } else {
+                alignas(16) float tmp[16];
+                for (int j = 0; j < 16; j++) tmp[j] = i + j >= lo && i + j < hi ? g[i + j] : 1.f;
+                for (int j = 0; j < 4; j++) q[k][j] = _mm_load_ps(tmp + 4 * j);
+            }
+        }
+        __m128 notOne = _mm_setzero_ps();
+        for (int j = 0; j < 4; j++) {
+            __m128 r0 = q[0][j], r1 = q[1][j], r2 = q[2][j], r3 = q[3][j];
+            _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+            in[4 * j] = r0; in[4 * j + 1] = r1; in[4 * j + 2] = r2; in[4 * j + 3] = r3;
+            notOne = _mm_or_ps(notOne, _mm_or_ps(_mm_or_ps(_mm_cmpneq_ps(r0, onef), _mm_cmpneq_ps(r1, onef)),
+                                                 _mm_or_ps(_mm_cmpneq_ps(r2, onef), _mm_cmpneq_ps(r3, onef))));
+        }
+        const bool idle = _mm256_movemask_pd(_mm256_and_pd(_mm256_cmp_pd(u, zero, _CMP_EQ_OQ),
+                _mm256_and_pd(_mm256_cmp_pd(ones1, boxv, _CMP_GE_OQ), _mm256_cmp_pd(ones2, boxv, _CMP_GE_OQ)))) == 15;
+        if (idle && _mm_movemask_ps(notOne) == 0) continue; // outputs: the 1s in g; reductions: +0; state: unchanged
+        // the reduction of each lane's 16-sample block: its entry, then 1 - x^2 of each output added in order (as the
+        // sequential run; an idle sample's 1 adds an exact zero there, where the sequential run adds nothing)
+        __m128 racc = _mm_setzero_ps();
+        if (red != 0) {
+            alignas(16) float r4[4];
+            for (int k = 0; k < 4; k++) {
+                const int i = lane[k] + t;
+                r4[k] = i >= lane[4 + k] && i < lane[8 + k] ? red[i >> 4] : 0.f;
+            }
+            racc = _mm_load_ps(r4);
+        }
+        for (int j = 0; j < 16; j++) {
+            const __m256d h = _mm256_cvtps_pd(in[j]);
+            u = _mm256_mul_pd(u, rel);
+            const __m256d need = _mm256_sub_pd(one, h);
+            u = _mm256_blendv_pd(u, need, _mm256_cmp_pd(need, u, _CMP_GT_OQ));
+            u = _mm256_andnot_pd(_mm256_cmp_pd(u, snap, _CMP_LT_OQ), u);
+            const __m256d r = _mm256_sub_pd(one, u);
+            double* q1 = ring1 + 4 * pos;
+            sum1 = _mm256_add_pd(sum1, _mm256_sub_pd(r, _mm256_loadu_pd(q1)));
+            _mm256_storeu_pd(q1, r);
+            ones1 = _mm256_and_pd(_mm256_cmp_pd(r, one, _CMP_EQ_OQ), _mm256_min_pd(_mm256_add_pd(ones1, one), boxv));
+            sum1 = _mm256_blendv_pd(sum1, boxv, _mm256_cmp_pd(ones1, boxv, _CMP_GE_OQ));
+            const __m256d s1 = _mm256_blendv_pd(_mm256_mul_pd(sum1, inv), one, _mm256_cmp_pd(sum1, boxv, _CMP_GE_OQ));
+            double* q2 = ring2 + 4 * pos;
+            sum2 = _mm256_add_pd(sum2, _mm256_sub_pd(s1, _mm256_loadu_pd(q2)));
+            _mm256_storeu_pd(q2, s1);
+            ones2 = _mm256_and_pd(_mm256_cmp_pd(s1, one, _CMP_EQ_OQ), _mm256_min_pd(_mm256_add_pd(ones2, one), boxv));
+            sum2 = _mm256_blendv_pd(sum2, boxv, _mm256_cmp_pd(ones2, boxv, _CMP_GE_OQ));
+            pos = pos + 1 == box ? 0 : pos + 1;
+            if (((t + j) & CURVE_RESUM_MASK) == CURVE_RESUM_MASK) { // i & 4095 == t & 4095 in every lane
+                __m256d a1 = zero, a2 = zero;
+                for (int k = 0, at = pos; k < box; k++, at = at + 1 == box ? 0 : at + 1) {
+                    a1 = _mm256_add_pd(a1, _mm256_loadu_pd(ring1 + 4 * at));
+                    a2 = _mm256_add_pd(a2, _mm256_loadu_pd(ring2 + 4 * at));
+                }
+                sum1 = a1;
+                sum2 = a2;
+            }
+            const __m128 o = _mm256_cvtpd_ps(_mm256_mul_pd(sum2, inv));
+            const __m128 full = _mm256_cvtpd_ps(_mm256_cmp_pd(sum2, boxv, _CMP_GE_OQ)); // all-ones bits: NaN, sign set
+            const __m128 x = _mm_blendv_ps(o, onef, full);
+            out[j] = x;
+            racc = _mm_add_ps(racc, _mm_sub_ps(onef, _mm_mul_ps(x, x))); // fp-contract off: not fused
+        }
+        // each lane's 16 outputs back in order (4 x 4 transposes), where the lane keeps them
+        __m128 w[4][4]; // [lane][group]
+        for (int j = 0; j < 4; j++) {
+            __m128 r0 = out[4 * j], r1 = out[4 * j + 1], r2 = out[4 * j + 2], r3 = out[4 * j + 3];
+            _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+            w[0][j] = r0; w[1][j] = r1; w[2][j] = r2; w[3][j] = r3;
+        }
+        alignas(16) float r4[4];
+        _mm_store_ps(r4, racc);
+        for (int k = 0; k < 4; k++) {
+            const int i = lane[k] + t;
+            if (i < lane[4 + k] || i >= lane[8 + k]) continue; // warming up (starts are multiples of 16), or done
+            if (i + 16 <= lane[8 + k]) {
+                for (int j = 0; j < 4; j++) _mm_storeu_ps(g + i + 4 * j, w[k][j]);
+                if (red != 0) red[i >> 4] = r4[k];
+            } else { // the track's last, partial block: its own reduction, in order
+                alignas(16) float o16[16];
+                for (int j = 0; j < 4; j++) _mm_store_ps(o16 + 4 * j, w[k][j]);
+                float acc = red != 0 ? red[i >> 4] : 0.f;
+                for (int j = 0; i + j < lane[8 + k]; j++) {
+                    g[i + j] = o16[j];
+                    float sq = o16[j] * o16[j];
+                    __asm__("" : "+x"(sq)); // a multiply, then a subtract: never fused
+                    acc += 1.f - sq;
+                }
+                if (red != 0) red[i >> 4] = acc;
+            }
+        }
+    }
+    _mm256_storeu_pd(v, u); _mm256_storeu_pd(v + 4, sum1); _mm256_storeu_pd(v + 8, sum2);
+    _mm256_storeu_pd(v + 12, ones1); _mm256_storeu_pd(v + 16, ones2);
+    v[20] = pos;
 }
 
 // The K-filter's coefficients broadcast, and one register of four lanes of it: the two biquads' states, the tick's
@@ -1448,6 +1578,32 @@ static inline void lofi_kweight(const float* xa, const float* xb, int frames, in
 static inline void lofi_gain_curve(const float* e, float* g, int n, int a, int b, float target, int box, double release,
                                    double* st, float* reduction) {
     lofi_dsp_detail::gain_curve_chunk(e, g, n, a, b, target, box, release, st, reduction);
+}
+
+/** The hold of gain_curve_chunk alone over [a, b) (see curve_hold), for the four-lane curve. */
+static inline void lofi_curve_hold(const float* e, float* g, int n, int a, int b, float target, int w) {
+    lofi_dsp_detail::curve_hold(e, g, n, a, b, target, w);
+}
+
+/** 1 where lofi_gain_curve_lanes runs on this CPU (AVX2), else 0. */
+static inline int lofi_gain_curve_lanes_available() {
+#ifdef LOFI_X86
+    return lofi_dsp_detail::has_avx2_fma() ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+/**
+ * Steps [t0, t1) of the curve's release and smoothing on four stretches at once (see gain_curve_lanes_avx2; lane:
+ * warm starts, first kept samples, ends; st: state set up by the caller and carried between calls). Only where
+ * lofi_gain_curve_lanes_available().
+ */
+static inline void lofi_gain_curve_lanes(float* g, int n, const int* lane, int t0, int t1, int box, double release,
+                                         double* st, float* reduction) {
+#ifdef LOFI_X86
+    if (lofi_dsp_detail::has_avx2_fma()) lofi_dsp_detail::gain_curve_lanes_avx2(g, n, lane, t0, t1, box, release, st, reduction);
+#endif
 }
 
 #endif

@@ -37,4 +37,12 @@ public final class Dsp {
 
     /** Whether {@link #kernels()} are the native ones. */
     public static boolean usingNative() { return Holder.CHOSEN != JavaDsp.INSTANCE; }
+
+    /**
+     * Whether the native kernels build a gain curve of {@code n} samples in four stretches at once (the same bytes as
+     * one sequential run): for tests that must know the stretches ran.
+     */
+    public static boolean curveInLanes(int n, int box, double release) {
+        return Holder.NATIVE != null && NativeKernels.curveInLanes(n, box, release);
+    }
 }

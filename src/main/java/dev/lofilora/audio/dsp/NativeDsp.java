@@ -48,6 +48,13 @@ final class NativeDsp {
     static native void lofi_gain_curve(float[] e, float[] g, int n, int a, int b, float target, int box,
                                        double release, double[] state, float[] reduction);
 
+    static native void lofi_curve_hold(float[] e, float[] g, int n, int a, int b, float target, int w);
+
+    static native int lofi_gain_curve_lanes_available();
+
+    static native void lofi_gain_curve_lanes(float[] g, int n, int[] lane, int t0, int t1, int box, double release,
+                                             double[] st, float[] reduction);
+
     static native void lofi_qc_stats(float[] x, float[] p, int n, int f0, int f1, int frame, float clipLevel,
                                      int clipMinRun, double[] sums, double[] fe, int[] clip);
 

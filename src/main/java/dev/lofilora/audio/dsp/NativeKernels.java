@@ -173,6 +173,10 @@ final class NativeKernels implements DspKernels {
         int w = 2 * box - 1;
         float first = 1f;
         for (int j = 0; j < Math.min(w, n); j++) if (envelope[j] > target) first = Math.min(first, target / envelope[j]);
+        if (curveInLanes(n, box, release)) {
+            lanes(envelope, g, n, first, target, box, release, laneWarmUp(box, release), reduction);
+            return true;
+        }
         double[] state = new double[2 * box + 9];
         java.util.Arrays.fill(state, 0, 2 * box, first);
         int v = 2 * box;
@@ -184,6 +188,87 @@ final class NativeKernels implements DspKernels {
                     reduction);
         }
         return true;
+    }
+
+    /** Stretches of the curve built at once, one per double lane of the AVX2 kernel. */
+    private static final int LANES = 4;
+    /** Stretch starts (and warm starts) are multiples of this: the curve's re-sum period (GainCurve.RESUM_MASK + 1). */
+    private static final int CURVE_LANE_ALIGN = 4096;
+    /** Release and smoothing steps per native call of the four-lane kernel (each step one sample of every lane). */
+    private static final int CURVE_LANE_STEPS = 1 << 15;
+
+    /**
+     * Samples a stretch of the curve must be run from rest (no reduction, rings of ones) before the first sample it
+     * keeps, so that from there on it gives exactly the bytes of one sequential run (GainCurve's reference, whose
+     * re-sums sit at fixed positions, every sample i with i % 4096 == 4095, oldest value first); a multiple of 4096,
+     * or -1 where the argument below does not hold (box over 4096, a release that never ends).
+     *
+     * <p>Why it is enough: the reduction's step u → snap(max(need, u · release)) distributes over max, so a run that
+     * started earlier differs from one started at rest only by its old reduction decaying, which the snap ends
+     * exactly after {@code lifetime} steps (found here by running the decay from 1, the largest reduction). After that
+     * the first ring holds equal values once {@code box} more samples have passed, its running sum is equal from the
+     * next re-sum, the second ring {@code box} samples later, and its sum from the re-sum after that (4096 samples
+     * on, box ≤ 4096).
+     */
+    /**
+     * Whether {@link #gainCurve} builds a curve of {@code n} samples in four stretches at once (the same bytes either
+     * way): with AVX2, a warm-up that exists, and stretches at least two re-sum periods longer than it.
+     */
+    static boolean curveInLanes(int n, int box, double release) {
+        int warm = laneWarmUp(box, release);
+        return warm > 0 && n >= LANES * ((long) warm + 2 * CURVE_LANE_ALIGN) && NativeDsp.lofi_gain_curve_lanes_available() != 0;
+    }
+
+    static int laneWarmUp(int box, double release) {
+        if (box > CURVE_LANE_ALIGN || !(release >= 0 && release < 1)) return -1;
+        int lifetime = 0;
+        for (double u = 1.0; u != 0.0; lifetime++) {
+            if (lifetime > 1 << 24) return -1; // a release this slow: no stretch would be long enough to pay
+            u *= release;
+            if (u < 1e-6) u = 0.0; // GainCurve.SNAP
+        }
+        return CURVE_LANE_ALIGN * ((lifetime + box + CURVE_LANE_ALIGN - 1) / CURVE_LANE_ALIGN + 1);
+    }
+
+    /**
+     * The curve in four stretches at once: the hold over the whole track first (it reads the envelope ahead of what
+     * it writes, so in place works in order), then the release and the moving averages on four double lanes, stretch
+     * k from its warm start {@code starts[k] - warm} (at rest) to the next stretch's start, keeping only its own
+     * samples. Each warm start lies past the previous stretch's start, so a lane reads the hold there before the
+     * previous lane overwrites it with the curve.
+     */
+    private static void lanes(float[] envelope, float[] g, int n, float first, float target, int box, double release,
+                              int warm, float[] reduction) {
+        int w = 2 * box - 1;
+        for (int a = 0; a < n; a += CURVE_CHUNK) NativeDsp.lofi_curve_hold(envelope, g, n, a, Math.min(n, a + CURVE_CHUNK), target, w);
+        // lane k: warm start, first kept sample, end (int[3 * LANES])
+        int[] lane = new int[3 * LANES];
+        int steps = 0;
+        for (int k = 0; k < LANES; k++) {
+            int start = k == 0 ? 0 : (int) ((long) n * k / LANES) / CURVE_LANE_ALIGN * CURVE_LANE_ALIGN;
+            lane[k] = k == 0 ? 0 : start - warm;
+            lane[LANES + k] = start;
+        }
+        for (int k = 0; k < LANES; k++) {
+            lane[2 * LANES + k] = k + 1 < LANES ? lane[LANES + k + 1] : n;
+            steps = Math.max(steps, lane[2 * LANES + k] - lane[k]);
+        }
+        // rings of four lanes interleaved, then per lane: u, the two sums, the two counts of trailing ones; then the
+        // ring position
+        double[] st = new double[8 * box + 5 * LANES + 1];
+        java.util.Arrays.fill(st, 0, 8 * box, 1.0);
+        for (int i = 0; i < 2 * box; i++) st[LANES * i] = first; // lane 0 starts at sample 0: values before it count as the first
+        int v = 8 * box;
+        for (int k = 0; k < LANES; k++) {
+            boolean zero = k == 0;
+            st[v + k] = 0.0;                                                  // u
+            st[v + LANES + k] = st[v + 2 * LANES + k] = zero ? (double) first * box : box; // sums
+            st[v + 3 * LANES + k] = st[v + 4 * LANES + k] = zero && first != 1f ? 0 : box; // trailing ones
+        }
+        for (int t = 0; t < steps; t += CURVE_LANE_STEPS) {
+            NativeDsp.lofi_gain_curve_lanes(g, n, lane, t, Math.min(steps, t + CURVE_LANE_STEPS), box, release, st,
+                    reduction);
+        }
     }
 
     /** Samples per native call of the quality checks' pass (about 0.2 ms): whole frames, at least one. */

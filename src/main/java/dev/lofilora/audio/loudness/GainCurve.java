@@ -14,6 +14,8 @@ import dev.lofilora.audio.dsp.DspKernels;
 final class GainCurve {
     /** Gain reductions smaller than this (about 9e-6 dB) end the release: the gain snaps back to exactly 1. */
     static final double SNAP = 1e-6;
+    /** The running sums are re-summed after each sample i with {@code (i & RESUM_MASK) == RESUM_MASK}. */
+    static final int RESUM_MASK = 4095;
 
     private GainCurve() {}
 
@@ -110,6 +112,12 @@ final class GainCurve {
      * of a subtract, multiply, subtract and min), then two moving averages of {@code box}
      * samples (values before the start count as the first value, so a reduction needed in the first samples is
      * already in place at sample 0). Stretches where everything is exactly 1 are skipped.
+     *
+     * <p>The running sums are re-summed exactly after every sample i with {@code i % 4096 == 4095}, each ring from its
+     * oldest value to its newest: fixed positions and a fixed order make every output a function of the samples
+     * before it alone, not of where a run started, which lets the native kernel build four stretches of the curve at
+     * once from warm starts ({@code NativeKernels.laneWarmUp}) and still give these bytes. (A skipped idle stretch changes nothing:
+     * its rings hold exact ones, which re-sum to exactly {@code box}.)
      */
     static void releaseAndSmooth(float[] g, int box, double release) {
         int n = g.length;
@@ -122,7 +130,6 @@ final class GainCurve {
         int ones1 = first == 1.0 ? box : 0, ones2 = ones1; // trailing exact ones written into each ring
         double u = 0.0, inv = 1.0 / box; // multiply, not divide: a division per sample dominated this loop
         int pos = 0;
-        int sinceResync = 0;
         for (int i = 0; i < n; i++) {
             if (u == 0.0 && ones1 >= box && ones2 >= box && g[i] == 1f) {
                 // idle: every ring holds exact ones; the output stays 1 until the hold drops again
@@ -146,11 +153,13 @@ final class GainCurve {
             ones2 = s1 == 1.0 ? ones2 + 1 : 0;
             if (ones2 >= box) sum2 = box;
             pos = pos + 1 == box ? 0 : pos + 1;
-            if (++sinceResync == 4096) { // re-sum exactly now and then so rounding cannot drift
-                sinceResync = 0;
+            if ((i & RESUM_MASK) == RESUM_MASK) { // re-sum exactly now and then so rounding cannot drift
                 sum1 = 0;
                 sum2 = 0;
-                for (int k = 0; k < box; k++) { sum1 += ring1[k]; sum2 += ring2[k]; }
+                for (int k = 0, at = pos; k < box; k++, at = at + 1 == box ? 0 : at + 1) { // oldest first
+                    sum1 += ring1[at];
+                    sum2 += ring2[at];
+                }
             }
             g[i] = sum2 >= box ? 1f : (float) (sum2 * inv);
         }

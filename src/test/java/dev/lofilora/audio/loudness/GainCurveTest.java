@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The native gain curve and block energies against the Java reference, and the limiter's loudness prediction
@@ -77,6 +78,47 @@ class GainCurveTest {
         GainCurve.build(idle, 0.5f, 24, 0.999, red, nat());
         for (float g : idle) assertEquals(1f, g, 0f);
         for (float r : red) assertEquals(0f, r, 0f);
+    }
+
+    /**
+     * The native curve built in four stretches at once (each from a warm start at rest, keeping only its own samples)
+     * is the sequential Java curve byte for byte, also where limiting never stops across the stretches' starts (the
+     * warm-up must catch up with a reduction that began long before), with a release so slow that the warm-up spans
+     * about 150 000 samples, with sparse peaks (idle stretches inside a lane), and in place or apart.
+     */
+    @Test
+    void curveInFourStretchesIsTheSequentialCurve() {
+        Random rnd = new Random(5);
+        double release100ms = Math.exp(Math.log(0.01) / (0.1 * 48000)); // the limiter's own: 100 ms to 1 %
+        Object[][] cases = { // n, box, release, share of samples over the target
+                {1_500_000, 192, release100ms, 1.0}, {1_500_000, 192, release100ms, 0.002},
+                {900_000, 4096, release100ms, 0.5}, {800_000, 48, 0.9999, 1.0}, {700_001, 7, 0.99, 0.05}};
+        for (Object[] c : cases) {
+            int n = (int) c[0], box = (int) c[1];
+            double release = (double) c[2], share = (double) c[3];
+            assertTrue(Dsp.curveInLanes(n, box, release), "this case should run four stretches: " + n);
+            float target = 0.8f;
+            float[] env = new float[n];
+            for (int i = 0; i < n; i++) {
+                if (rnd.nextDouble() < share) env[i] = target * (1.0f + 0.5f * rnd.nextFloat());
+            }
+            float[] want = env.clone(), got = env.clone(), apart = new float[n];
+            int blocks = (n + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+            float[] redWant = new float[blocks], redGot = new float[blocks], redApart = new float[blocks];
+            GainCurve.build(want, target, box, release, redWant, JavaDsp.INSTANCE);
+            GainCurve.build(got, target, box, release, redGot, nat());
+            GainCurve.build(env, apart, target, box, release, redApart, nat());
+            String what = "n " + n + ", box " + box + ", release " + release + ", share " + share;
+            for (int i = 0; i < n; i++) {
+                if (want[i] != got[i]) fail(what + ": first difference at sample " + i + ": " + want[i] + " vs " + got[i]);
+            }
+            assertArrayEquals(want, apart, what + " (apart)");
+            assertArrayEquals(redWant, redGot, what);
+            assertArrayEquals(redWant, redApart, what + " (apart)");
+            if (share == 1.0) { // reduced everywhere: the stretches' warm-ups had real work to catch up with
+                for (int q = 1; q < 4; q++) assertTrue(want[n * q / 4] < 0.99f, what + " at stretch " + q);
+            }
+        }
     }
 
     /**
