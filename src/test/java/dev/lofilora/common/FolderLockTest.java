@@ -76,6 +76,21 @@ class FolderLockTest {
         FolderLock.acquire(dir, "again").close();
     }
 
+    /** The lock file is written over the last holder's: a shorter holder leaves no tail of the longer one. */
+    @Test
+    void aShorterHolderReplacesALongerOneWhole() throws Exception {
+        Path dir = root.resolve("m2");
+        FolderLock.acquire(dir, "lofi process a-rather-long-folder-name --out somewhere/far/away --split-long").close();
+        try (FolderLock lock = FolderLock.acquire(dir, "lofi x")) {
+            String text = Files.readString(dir.resolve(FolderLock.FILE));
+            assertFalse(text.contains("split-long"), text);
+            assertTrue(text.endsWith("}\n"), text);
+            var n = Json.MAPPER.readTree(text);
+            assertEquals("lofi x", n.path("command").asText());
+            assertEquals(ProcessHandle.current().pid(), n.path("pid").asLong());
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);

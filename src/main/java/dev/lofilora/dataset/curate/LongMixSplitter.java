@@ -146,7 +146,8 @@ final class LongMixSplitter {
         List<Removal> removals = new ArrayList<>();
         Path tmp = AtomicFiles.newTempFile(records.stateDir().resolve(name + ".wav"));
         try {
-            try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            // (no O_TRUNC on the new, empty file: see AtomicFiles.write)
+            try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
                 WavFile.write(o, slice(d.audio(), p.startFrame(), p.endFrame()), 32);
             }
             Removal moved = keeper.clearWay(state, rel);
