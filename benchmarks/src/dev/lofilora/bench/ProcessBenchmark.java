@@ -53,8 +53,10 @@ import java.util.stream.Stream;
  *
  * <p>{@code pipeline} runs the real {@link ProcessJob} (hash, decode, quality checks, resample to 48 kHz, loudness,
  * gain, limiter, 24-bit WAV write, decode-back verification, report) over {@value #FILES} files with {@code threads}
- * workers; the resume state is cleared before each invocation so nothing is skipped. The time of each stage per file
- * (from the job's own report) is averaged over the trial and written to
+ * workers; the resume state and the outputs are cleared before each invocation (outside the timing), so every
+ * invocation is a first run on new files: nothing is skipped, and no earlier output is in the way (kept outputs would
+ * be moved aside into {@code .lofi-kept}, gigabytes a trial, which a first run never does). The time of each stage
+ * per file (from the job's own report) is averaged over the trial and written to
  * {@code target/jmh/process-stages-<signal>-<seconds>s-<format>.json}. Fixtures are made once and kept in
  * {@code target/jmh/fixtures/}.
  */
@@ -131,13 +133,14 @@ public class ProcessBenchmark {
     }
 
     /**
-     * Before each pipeline invocation: clears the resume state, and decodes the same files on the same threads, timed
-     * (outside JMH's measurement). On a shared machine whose load drifts between trials, this interleaved floor gives
-     * a steadier ratio than the separate {@link #decodeFloor} trial; both are reported.
+     * Before each pipeline invocation: clears the resume state and the outputs, and decodes the same files on the
+     * same threads, timed (outside JMH's measurement). On a shared machine whose load drifts between trials, this
+     * interleaved floor gives a steadier ratio than the separate {@link #decodeFloor} trial; both are reported.
      */
     @Setup(Level.Invocation)
     public void forgetResumeStateAndTimeTheFloor(org.openjdk.jmh.infra.BenchmarkParams params) throws Exception {
         deleteTree(config.stateDir());
+        deleteTree(config.outDir());
         if (params.getBenchmark().endsWith("pipeline")) {
             long t0 = System.nanoTime(), c0 = OS.getProcessCpuTime();
             decodeFloor();
