@@ -1585,19 +1585,10 @@ static inline void lofi_curve_hold(const float* e, float* g, int n, int a, int b
     lofi_dsp_detail::curve_hold(e, g, n, a, b, target, w);
 }
 
-/** 1 where lofi_gain_curve_lanes runs on this CPU (AVX2), else 0. */
-static inline int lofi_gain_curve_lanes_available() {
-#ifdef LOFI_X86
-    return lofi_dsp_detail::has_avx2_fma() ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 /**
  * Steps [t0, t1) of the curve's release and smoothing on four stretches at once (see gain_curve_lanes_avx2; lane:
  * warm starts, first kept samples, ends; st: state set up by the caller and carried between calls). Only where
- * lofi_gain_curve_lanes_available().
+ * lofi_simd_level() is 1 (AVX2); elsewhere it does nothing.
  */
 static inline void lofi_gain_curve_lanes(float* g, int n, const int* lane, int t0, int t1, int box, double release,
                                          double* st, float* reduction) {

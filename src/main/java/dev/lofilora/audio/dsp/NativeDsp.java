@@ -50,8 +50,6 @@ final class NativeDsp {
 
     static native void lofi_curve_hold(float[] e, float[] g, int n, int a, int b, float target, int w);
 
-    static native int lofi_gain_curve_lanes_available();
-
     static native void lofi_gain_curve_lanes(float[] g, int n, int[] lane, int t0, int t1, int box, double release,
                                              double[] st, float[] reduction);
 

@@ -216,7 +216,7 @@ final class NativeKernels implements DspKernels {
      */
     static boolean curveInLanes(int n, int box, double release) {
         int warm = laneWarmUp(box, release);
-        return warm > 0 && n >= LANES * ((long) warm + 2 * CURVE_LANE_ALIGN) && NativeDsp.lofi_gain_curve_lanes_available() != 0;
+        return warm > 0 && n >= LANES * ((long) warm + 2 * CURVE_LANE_ALIGN) && NativeDsp.lofi_simd_level() == 1;
     }
 
     static int laneWarmUp(int box, double release) {
