@@ -45,4 +45,14 @@ public final class Dsp {
     public static boolean curveInLanes(int n, int box, double release) {
         return Holder.NATIVE != null && NativeKernels.curveInLanes(n, box, release);
     }
+
+    /**
+     * Where those stretches start warming up from rest (the second to fourth; the first starts at 0), for tests that
+     * put the hardest case for the warm-up right before them; null when the curve is not built in stretches.
+     */
+    public static int[] curveLaneWarmStarts(int n, int box, double release) {
+        if (!curveInLanes(n, box, release)) return null;
+        int[] lane = NativeKernels.laneLayout(n, NativeKernels.laneWarmUp(box, release));
+        return new int[] {lane[1], lane[2], lane[3]};
+    }
 }

@@ -237,22 +237,28 @@ final class NativeKernels implements DspKernels {
      * samples. Each warm start lies past the previous stretch's start, so a lane reads the hold there before the
      * previous lane overwrites it with the curve.
      */
-    private static void lanes(float[] envelope, float[] g, int n, float first, float target, int box, double release,
-                              int warm, float[] reduction) {
-        int w = 2 * box - 1;
-        for (int a = 0; a < n; a += CURVE_CHUNK) NativeDsp.lofi_curve_hold(envelope, g, n, a, Math.min(n, a + CURVE_CHUNK), target, w);
-        // lane k: warm start, first kept sample, end (int[3 * LANES])
+    /**
+     * The four stretches of a curve of {@code n} samples: warm starts, then first kept samples (multiples of 4096,
+     * about n/4 apart), then ends (int[12]).
+     */
+    static int[] laneLayout(int n, int warm) {
         int[] lane = new int[3 * LANES];
-        int steps = 0;
         for (int k = 0; k < LANES; k++) {
             int start = k == 0 ? 0 : (int) ((long) n * k / LANES) / CURVE_LANE_ALIGN * CURVE_LANE_ALIGN;
             lane[k] = k == 0 ? 0 : start - warm;
             lane[LANES + k] = start;
         }
-        for (int k = 0; k < LANES; k++) {
-            lane[2 * LANES + k] = k + 1 < LANES ? lane[LANES + k + 1] : n;
-            steps = Math.max(steps, lane[2 * LANES + k] - lane[k]);
-        }
+        for (int k = 0; k < LANES; k++) lane[2 * LANES + k] = k + 1 < LANES ? lane[LANES + k + 1] : n;
+        return lane;
+    }
+
+    private static void lanes(float[] envelope, float[] g, int n, float first, float target, int box, double release,
+                              int warm, float[] reduction) {
+        int w = 2 * box - 1;
+        for (int a = 0; a < n; a += CURVE_CHUNK) NativeDsp.lofi_curve_hold(envelope, g, n, a, Math.min(n, a + CURVE_CHUNK), target, w);
+        int[] lane = laneLayout(n, warm);
+        int steps = 0;
+        for (int k = 0; k < LANES; k++) steps = Math.max(steps, lane[2 * LANES + k] - lane[k]);
         // rings of four lanes interleaved, then per lane: u, the two sums, the two counts of trailing ones; then the
         // ring position
         double[] st = new double[8 * box + 5 * LANES + 1];

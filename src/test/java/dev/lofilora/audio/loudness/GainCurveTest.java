@@ -122,6 +122,37 @@ class GainCurveTest {
     }
 
     /**
+     * The hardest case for a stretch's warm-up: right before it starts, a peak that needs almost all of the gain taken
+     * away, then only faint limiting (just over the snap), so the sequential run carries the peak's decaying
+     * reduction for nearly the whole release lifetime while the stretch, started at rest, never saw it; they must agree
+     * from the stretch's first kept sample. (A warm-up of three re-sum periods, under that lifetime, fails here.)
+     */
+    @Test
+    void aStretchCatchesUpWithAReductionThatBeganBeforeItsWarmStart() {
+        int n = 1_200_000, box = 192;
+        double release = Math.exp(Math.log(0.01) / (0.1 * 48000));
+        int[] warmStarts = Dsp.curveLaneWarmStarts(n, box, release);
+        assertNotNull(warmStarts, "this case should run four stretches");
+        float target = 0.8f;
+        float[] env = new float[n];
+        java.util.Arrays.fill(env, target * (1 + 2e-6f)); // need = 1 - 1 / (1 + 2e-6): just over the 1e-6 snap
+        for (int w0 : warmStarts) env[w0 - 1] = target * 1000f;
+        float[] want = env.clone(), got = env.clone();
+        int blocks = (n + BlockStats.BLOCK - 1) / BlockStats.BLOCK;
+        float[] redWant = new float[blocks], redGot = new float[blocks];
+        GainCurve.build(want, target, box, release, redWant, JavaDsp.INSTANCE);
+        GainCurve.build(got, target, box, release, redGot, nat());
+        for (int w0 : warmStarts) {
+            // the decaying reduction is still there at the warm start in the sequential curve
+            assertTrue(want[w0 + 1000] < want[n - 1] - 1e-4f, "the peak's release reaches past the warm start");
+        }
+        for (int i = 0; i < n; i++) {
+            if (want[i] != got[i]) fail("first difference at sample " + i + ": " + want[i] + " vs " + got[i]);
+        }
+        assertArrayEquals(redWant, redGot);
+    }
+
+    /**
      * The K-weighting pass's per-block energies (native: four double lanes with fused multiply-adds; Java: the
      * sequential pass) agree to 1e-5 relative plus float rounding of the block, and sum to the tick energies.
      */
