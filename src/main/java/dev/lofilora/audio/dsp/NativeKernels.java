@@ -173,8 +173,9 @@ final class NativeKernels implements DspKernels {
         int w = 2 * box - 1;
         float first = 1f;
         for (int j = 0; j < Math.min(w, n); j++) if (envelope[j] > target) first = Math.min(first, target / envelope[j]);
-        if (curveInLanes(n, box, release)) {
-            lanes(envelope, g, n, first, target, box, release, laneWarmUp(box, release), reduction);
+        int warm = laneWarmUp(box, release); // found once: a loop over the release's lifetime
+        if (lanesFit(n, warm)) {
+            lanes(envelope, g, n, first, target, box, release, warm, reduction);
             return true;
         }
         double[] state = new double[2 * box + 9];
@@ -198,6 +199,18 @@ final class NativeKernels implements DspKernels {
     private static final int CURVE_LANE_STEPS = 1 << 15;
 
     /**
+     * Whether {@link #gainCurve} builds a curve of {@code n} samples in four stretches at once (the same bytes either
+     * way): with AVX2, a warm-up that exists, and stretches at least two re-sum periods longer than it.
+     */
+    static boolean curveInLanes(int n, int box, double release) {
+        return lanesFit(n, laneWarmUp(box, release));
+    }
+
+    private static boolean lanesFit(int n, int warm) {
+        return warm > 0 && n >= LANES * ((long) warm + 2 * CURVE_LANE_ALIGN) && NativeDsp.lofi_simd_level() == 1;
+    }
+
+    /**
      * Samples a stretch of the curve must be run from rest (no reduction, rings of ones) before the first sample it
      * keeps, so that from there on it gives exactly the bytes of one sequential run (GainCurve's reference, whose
      * re-sums sit at fixed positions, every sample i with i % 4096 == 4095, oldest value first); a multiple of 4096,
@@ -210,15 +223,6 @@ final class NativeKernels implements DspKernels {
      * next re-sum, the second ring {@code box} samples later, and its sum from the re-sum after that (4096 samples
      * on, box ≤ 4096).
      */
-    /**
-     * Whether {@link #gainCurve} builds a curve of {@code n} samples in four stretches at once (the same bytes either
-     * way): with AVX2, a warm-up that exists, and stretches at least two re-sum periods longer than it.
-     */
-    static boolean curveInLanes(int n, int box, double release) {
-        int warm = laneWarmUp(box, release);
-        return warm > 0 && n >= LANES * ((long) warm + 2 * CURVE_LANE_ALIGN) && NativeDsp.lofi_simd_level() == 1;
-    }
-
     static int laneWarmUp(int box, double release) {
         if (box > CURVE_LANE_ALIGN || !(release >= 0 && release < 1)) return -1;
         int lifetime = 0;
@@ -230,13 +234,6 @@ final class NativeKernels implements DspKernels {
         return CURVE_LANE_ALIGN * ((lifetime + box + CURVE_LANE_ALIGN - 1) / CURVE_LANE_ALIGN + 1);
     }
 
-    /**
-     * The curve in four stretches at once: the hold over the whole track first (it reads the envelope ahead of what
-     * it writes, so in place works in order), then the release and the moving averages on four double lanes, stretch
-     * k from its warm start {@code starts[k] - warm} (at rest) to the next stretch's start, keeping only its own
-     * samples. Each warm start lies past the previous stretch's start, so a lane reads the hold there before the
-     * previous lane overwrites it with the curve.
-     */
     /**
      * The four stretches of a curve of {@code n} samples: warm starts, then first kept samples (multiples of 4096,
      * about n/4 apart), then ends (int[12]).
@@ -252,6 +249,13 @@ final class NativeKernels implements DspKernels {
         return lane;
     }
 
+    /**
+     * The curve in four stretches at once: the hold over the whole track first (it reads the envelope ahead of what
+     * it writes, so in place works in order), then the release and the moving averages on four double lanes, stretch
+     * k from its warm start {@code starts[k] - warm} (at rest) to the next stretch's start, keeping only its own
+     * samples. Each warm start lies past the previous stretch's start, so a lane reads the hold there before the
+     * previous lane overwrites it with the curve.
+     */
     private static void lanes(float[] envelope, float[] g, int n, float first, float target, int box, double release,
                               int warm, float[] reduction) {
         int w = 2 * box - 1;
