@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * workers; the resume state and the outputs are cleared before each invocation (outside the timing), so every
  * invocation is a first run on new files: nothing is skipped, and no earlier output is in the way (kept outputs would
  * be moved aside into {@code .lofi-kept}, gigabytes a trial, which a first run never does). The time of each stage
- * per file (from the job's own report) is averaged over the trial and written to
+ * per file (from the job's own report) is averaged over the trial's measured iterations and written to
  * {@code target/jmh/process-stages-<signal>-<seconds>s-<format>.json}. Fixtures are made once and kept in
  * {@code target/jmh/fixtures/}.
  */
@@ -87,8 +87,10 @@ public class ProcessBenchmark {
     private ProcessConfig config;
     private ExecutorService pool;
     private final Map<String, double[]> stageSums = new TreeMap<>(); // stage → {sum, count}
+    /** Whether the current iteration is a measured one: warm-up iterations count in neither figure, as in JMH's score. */
+    private boolean measuring;
     /**
-     * Seconds of the interleaved floor decodes and of the pipeline runs they preceded (warm-up included): wall clock
+     * Seconds of the interleaved floor decodes and of the pipeline runs they preceded, measured iterations only: wall clock
      * {floor, pipeline}, then CPU time of the whole JVM {floor, pipeline}. The CPU ratio is what the wall ratio would be
      * on an otherwise idle machine, and unlike it does not move with other processes' load.
      */
@@ -132,6 +134,11 @@ public class ProcessBenchmark {
         return f;
     }
 
+    @Setup(Level.Iteration)
+    public void noteIterationType(org.openjdk.jmh.infra.IterationParams iteration) {
+        measuring = iteration.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT;
+    }
+
     /**
      * Before each pipeline invocation: clears the resume state and the outputs, and decodes the same files on the
      * same threads, timed (outside JMH's measurement). On a shared machine whose load drifts between trials, this
@@ -141,11 +148,13 @@ public class ProcessBenchmark {
     public void forgetResumeStateAndTimeTheFloor(org.openjdk.jmh.infra.BenchmarkParams params) throws Exception {
         deleteTree(config.stateDir());
         deleteTree(config.outDir());
-        if (params.getBenchmark().endsWith("pipeline")) {
+        if (params.getBenchmark().endsWith("pipeline")) { // in warm-up too, so that it warms up the same way
             long t0 = System.nanoTime(), c0 = OS.getProcessCpuTime();
             decodeFloor();
-            interleaved[0] += (System.nanoTime() - t0) / 1e9;
-            interleaved[2] += (OS.getProcessCpuTime() - c0) / 1e9;
+            if (measuring) {
+                interleaved[0] += (System.nanoTime() - t0) / 1e9;
+                interleaved[2] += (OS.getProcessCpuTime() - c0) / 1e9;
+            }
         }
     }
 
@@ -155,10 +164,13 @@ public class ProcessBenchmark {
     public ProcessResult pipeline() throws IOException {
         long t0 = System.nanoTime(), c0 = OS.getProcessCpuTime();
         ProcessResult r = new ProcessJob(config).run(ProgressListener.NONE);
+        for (FileReport f : r.files()) {
+            if (!f.status().accepted()) throw new IllegalStateException(f.file() + ": " + f.reasons());
+        }
+        if (!measuring) return r;
         interleaved[1] += (System.nanoTime() - t0) / 1e9;
         interleaved[3] += (OS.getProcessCpuTime() - c0) / 1e9;
         for (FileReport f : r.files()) {
-            if (!f.status().accepted()) throw new IllegalStateException(f.file() + ": " + f.reasons());
             synchronized (stageSums) {
                 f.stageSeconds().forEach((k, v) -> {
                     double[] s = stageSums.computeIfAbsent(k, x -> new double[2]);
