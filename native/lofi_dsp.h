@@ -205,6 +205,28 @@ static void unpack24_generic(const uint8_t* in, int n, float* l, float* r, int a
     }
 }
 
+// |a - b| max'ed into m the way the AVX2 body does (a NaN difference makes the result NaN: max(NaN, m) keeps NaN
+// first, then every max with it is NaN).
+static inline float dev_max(float m, float a, float b) {
+    const float d = fabsf(a - b);
+    return (d > m || d != d) ? d : m;
+}
+
+static float unpack24_check_generic(const uint8_t* in, int n, float* l, float* r, int at, float gain, float dev) {
+    const float scale = 1.0f / 8388608.0f;
+    for (int i = 0; i < n; i++) {
+        const uint8_t* p = in + 6 * i;
+        const int32_t a = (int32_t) ((uint32_t) p[0] << 8 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 24) >> 8;
+        const int32_t b = (int32_t) ((uint32_t) p[3] << 8 | (uint32_t) p[4] << 16 | (uint32_t) p[5] << 24) >> 8;
+        const float ya = a * scale, yb = b * scale;
+        dev = dev_max(dev, ya, l[at + i] * gain);
+        dev = dev_max(dev, yb, r[at + i] * gain);
+        l[at + i] = ya;
+        r[at + i] = yb;
+    }
+    return dev;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // K-weighting (BS.1770 pre-filter: high shelf then high-pass, transposed direct form II in double) of a stereo pair,
 // energy per tick, in `segs` segments side by side (2 or 4): lanes (channel a, b) x segments. Segment s runs the
@@ -1007,6 +1029,36 @@ __attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in,
     unpack24_generic(in + 6 * i, n - i, l, r, at + i);
 }
 
+// unpack24_avx2 that first reads the four old samples of each channel it overwrites.
+__attribute__((target("avx2,fma"))) static float unpack24_check_avx2(const uint8_t* in, int n, float* l, float* r,
+                                                                     int at, float gain, float dev) {
+    const __m128i shuf = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11);
+    const __m128 scale = _mm_set1_ps(1.0f / 8388608.0f), g = _mm_set1_ps(gain);
+    const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    __m128 m = _mm_set1_ps(dev), nan = _mm_setzero_ps();
+    int i = 0;
+    for (; i + 4 < n; i += 4) {
+        const uint8_t* p = in + 6 * i;
+        const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
+        const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
+        const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
+        const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
+        const __m128 yl = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0)), yr = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 dl = _mm_and_ps(_mm_sub_ps(yl, _mm_mul_ps(_mm_loadu_ps(l + at + i), g)), absMask);
+        const __m128 dr = _mm_and_ps(_mm_sub_ps(yr, _mm_mul_ps(_mm_loadu_ps(r + at + i), g)), absMask);
+        m = _mm_max_ps(m, _mm_max_ps(dl, dr));
+        nan = _mm_or_ps(nan, _mm_or_ps(_mm_cmpunord_ps(dl, dl), _mm_cmpunord_ps(dr, dr)));
+        _mm_storeu_ps(l + at + i, yl);
+        _mm_storeu_ps(r + at + i, yr);
+    }
+    alignas(16) float v[4];
+    _mm_store_ps(v, m);
+    float d = v[0];
+    for (int k = 1; k < 4; k++) d = v[k] > d ? v[k] : d;
+    if (_mm_movemask_ps(nan) != 0 || dev != dev) d = NAN;
+    return unpack24_check_generic(in + 6 * i, n - i, l, r, at + i, gain, d);
+}
+
 // Software prefetch for the true-peak search. The blocks it computes are scattered (on a dense master one in ten
 // passes its bound) and the samples were streamed long before, so each one waited on memory; prefetching the next
 // TP_PREFETCH blocks that will be computed (by the bounds and the current maxima) lets those waits overlap.
@@ -1070,39 +1122,46 @@ __attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, co
 }
 
 // Both interpolators in one pass over the blocks (the block's samples are in L1 for the second): the same per-block
-// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two.
+// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two. With
+// `exact`, a block that either search computes is computed for both, and exact[b] gets the larger of its two maxima
+// (blocks neither computes keep what the caller put there, their bound): a tighter bound for a later search on a
+// signal known to be within a margin of a multiple of this one.
+// The largest |output| of any of the P phases in block b.
+template <int P>
+__attribute__((target("avx2,fma"))) static inline float tp_block_max_avx2(const float* x, int b, const float* taps,
+                                                                          int ntaps) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 lo[4], hi[4];
+    tp_block_avx2<P>(x, b * TP_BLOCK, taps, ntaps, lo, hi);
+    __m256 m = _mm256_setzero_ps();
+    for (int p = 0; p < P; p++) {
+        m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
+        m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
+    }
+    return hmax8(m);
+}
+
 template <int PA, int PB>
 __attribute__((target("avx2,fma"))) static void tp_peak2_avx2(const float* x, const float* bound, int b0, int b1,
                                                               float* best, const float* tapsA, const float* tapsB,
-                                                              int ntaps) {
-    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    __m256 lo[4], hi[4];
+                                                              int ntaps, float* exact) {
     float bestA = best[0], bestB = best[1];
     TpPrefetch ahead(b0);
     for (int b = b0; b < b1; b++) {
         const float bd = bound[b];
-        if (!(bd > bestA) && !(bd > bestB)) continue;
+        const bool a = bd > bestA, c = bd > bestB;
+        if (!a && !c) continue;
         ahead.run(x, bound, b, b1, bestA, bestB);
-        if (bd > bestA) {
-            tp_block_avx2<PA>(x, b * TP_BLOCK, tapsA, ntaps, lo, hi);
-            __m256 m = _mm256_setzero_ps();
-            for (int p = 0; p < PA; p++) {
-                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
-                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
-            }
-            const float v = hmax8(m);
-            if (v > bestA) bestA = v;
+        float va = 0.0f, vb = 0.0f;
+        if (a || exact) {
+            va = tp_block_max_avx2<PA>(x, b, tapsA, ntaps);
+            if (va > bestA) bestA = va;
         }
-        if (bd > bestB) {
-            tp_block_avx2<PB>(x, b * TP_BLOCK, tapsB, ntaps, lo, hi);
-            __m256 m = _mm256_setzero_ps();
-            for (int p = 0; p < PB; p++) {
-                m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
-                m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
-            }
-            const float v = hmax8(m);
-            if (v > bestB) bestB = v;
+        if (c || exact) {
+            vb = tp_block_max_avx2<PB>(x, b, tapsB, ntaps);
+            if (vb > bestB) bestB = vb;
         }
+        if (exact) exact[b] = va > vb ? va : vb;
     }
     best[0] = bestA;
     best[1] = bestB;
@@ -1519,17 +1578,38 @@ static inline void lofi_unpack24_stereo(const signed char* in, int n, float* l, 
 }
 
 /**
+ * lofi_unpack24_stereo over samples that held, before, the float samples the file was written from with `gain`
+ * (the arrays the file is read back into): returns the largest |read-back sample - float(old sample * gain)|, with
+ * `dev` the largest so far (NaN when a product is NaN).
+ */
+static inline float lofi_unpack24_stereo_check(const signed char* in, int n, float* l, float* r, int at, float gain,
+                                               float dev) {
+    using namespace lofi_dsp_detail;
+#ifdef LOFI_X86
+    if (has_avx2_fma()) return unpack24_check_avx2((const uint8_t*) in, n, l, r, at, gain, dev);
+#endif
+    return unpack24_check_generic((const uint8_t*) in, n, l, r, at, gain, dev);
+}
+
+/**
  * Both true-peak searches of lofi_tp_peak in one pass, for two filters with the same tap count: best[0] and best[1]
- * are the running maxima of filters A and B, in and out. Returns 0, or -1 for a phase count it has no body for (the
- * caller then makes two lofi_tp_peak calls).
+ * are the running maxima of filters A and B, in and out. With exact (or NULL), every block either search computes is
+ * computed for both and exact[b] set to the larger of the two maxima. Returns 0, or -1 for a phase count it has no
+ * body for (the caller then makes two lofi_tp_peak calls, and exact is left as it was).
  */
 static inline int lofi_tp_peak2(const float* x, const float* bound, int b0, int b1, float* best, const float* tapsA,
-                                int phasesA, const float* tapsB, int phasesB, int ntaps) {
+                                int phasesA, const float* tapsB, int phasesB, int ntaps, float* exact) {
     using namespace lofi_dsp_detail;
 #ifdef LOFI_X86
     if (has_avx2_fma()) {
-        if (phasesA == 4 && phasesB == 3) { tp_peak2_avx2<4, 3>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
-        if (phasesA == 4 && phasesB == 1) { tp_peak2_avx2<4, 1>(x, bound, b0, b1, best, tapsA, tapsB, ntaps); return 0; }
+        if (phasesA == 4 && phasesB == 3) {
+            tp_peak2_avx2<4, 3>(x, bound, b0, b1, best, tapsA, tapsB, ntaps, exact);
+            return 0;
+        }
+        if (phasesA == 4 && phasesB == 1) {
+            tp_peak2_avx2<4, 1>(x, bound, b0, b1, best, tapsA, tapsB, ntaps, exact);
+            return 0;
+        }
     }
 #endif
     return -1;

@@ -30,10 +30,12 @@ public interface DspKernels {
     /**
      * {@link #tpPeak} of two interpolators with the same tap count over the same blocks in one pass: {@code best[0]}
      * and {@code best[1]} are the running maxima of filters A and B, read and written back. The same results as two
-     * {@link #tpPeak} calls (each filter prunes with its own maximum).
+     * {@link #tpPeak} calls (each filter prunes with its own maximum). With {@code exact} (or null), every block that
+     * either filter computes is computed for both and {@code exact[b]} set to the larger of its two maxima; the other
+     * blocks' entries are left as they were (the caller fills them with the bounds first).
      */
     void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
-                 int phasesB, int ntaps);
+                 int phasesB, int ntaps, float[] exact);
 
     /**
      * For every output over {@code threshold} in the blocks of [b0, b1) whose {@code bound} exceeds the threshold,
@@ -62,6 +64,12 @@ public interface DspKernels {
 
     /** {@code n} interleaved 24-bit little-endian stereo frames from {@code in[0 ..]} into l and r from {@code at}. */
     void unpack24Stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    /**
+     * {@link #unpack24Stereo} into arrays that held the float samples the frames were written from with {@code gain}:
+     * returns the largest |new sample − float(old sample · gain)| over these frames and {@code dev} (NaN if any is).
+     */
+    float unpack24StereoCheck(byte[] in, int n, float[] l, float[] r, int at, float gain, float dev);
 
     /**
      * K-weighting (BS.1770 high shelf then high-pass, transposed direct form II in double) of a stereo pair,

@@ -32,9 +32,20 @@ public final class JavaDsp implements DspKernels {
 
     @Override
     public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
-                        int phasesB, int ntaps) {
-        best[0] = tpPeak(x, bound, b0, b1, best[0], tapsA, phasesA, ntaps);
-        best[1] = tpPeak(x, bound, b0, b1, best[1], tapsB, phasesB, ntaps);
+                        int phasesB, int ntaps, float[] exact) {
+        if (exact == null) {
+            best[0] = tpPeak(x, bound, b0, b1, best[0], tapsA, phasesA, ntaps);
+            best[1] = tpPeak(x, bound, b0, b1, best[1], tapsB, phasesB, ntaps);
+            return;
+        }
+        for (int b = b0; b < b1; b++) {
+            if (!(bound[b] > best[0]) && !(bound[b] > best[1])) continue;
+            float a = tpPeak(x, bound, b, b + 1, 0f, tapsA, phasesA, ntaps);
+            float c = tpPeak(x, bound, b, b + 1, 0f, tapsB, phasesB, ntaps);
+            best[0] = Math.max(best[0], a);
+            best[1] = Math.max(best[1], c);
+            exact[b] = Math.max(a, c);
+        }
     }
 
     @Override
@@ -143,6 +154,23 @@ public final class JavaDsp implements DspKernels {
             r[i] = ((b[p + 3] & 0xFF) | ((b[p + 4] & 0xFF) << 8) | (b[p + 5] << 16)) * scale;
             p += 6;
         }
+    }
+
+    @Override
+    public float unpack24StereoCheck(byte[] b, int n, float[] l, float[] r, int at, float gain, float dev) {
+        final float scale = 1f / 8388608f;
+        int p = 0;
+        for (int i = at, end = at + n; i < end; i++) {
+            float yl = ((b[p] & 0xFF) | ((b[p + 1] & 0xFF) << 8) | (b[p + 2] << 16)) * scale;
+            float yr = ((b[p + 3] & 0xFF) | ((b[p + 4] & 0xFF) << 8) | (b[p + 5] << 16)) * scale;
+            float dl = Math.abs(yl - l[i] * gain), dr = Math.abs(yr - r[i] * gain);
+            if (dl != dl || dr != dr) dev = Float.NaN;
+            else if (dev == dev) dev = Math.max(dev, Math.max(dl, dr));
+            l[i] = yl;
+            r[i] = yr;
+            p += 6;
+        }
+        return dev;
     }
 
     /** The Java curve is {@code dev.lofilora.audio.loudness.GainCurve}, which calls this first. */

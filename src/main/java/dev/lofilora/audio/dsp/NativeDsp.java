@@ -24,7 +24,7 @@ final class NativeDsp {
                                      int ntaps);
 
     static native int lofi_tp_peak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA,
-                                    float[] tapsB, int phasesB, int ntaps);
+                                    float[] tapsB, int phasesB, int ntaps, float[] exact);
 
     static native void lofi_tp_envelope(float[] x, int frames, float[] bound, int b0, int b1, float threshold,
                                         float[] taps, int phases, int ntaps, int[] lagFloor, float[] env);
@@ -37,6 +37,9 @@ final class NativeDsp {
     static native void lofi_pack24_stereo(float[] l, float[] r, int from, int to, float gain, byte[] out);
 
     static native void lofi_unpack24_stereo(byte[] in, int n, float[] l, float[] r, int at);
+
+    static native float lofi_unpack24_stereo_check(byte[] in, int n, float[] l, float[] r, int at, float gain,
+                                                   float dev);
 
     static native void lofi_kweight(float[] xa, float[] xb, int frames, int tick, int segs, int[] starts, int count,
                                     int[] bounds, double[] coef, double wa, double wb, double[] state, double[] ticks,

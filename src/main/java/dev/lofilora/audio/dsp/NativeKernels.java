@@ -31,13 +31,14 @@ final class NativeKernels implements DspKernels {
 
     @Override
     public void tpPeak2(float[] x, float[] bound, int b0, int b1, float[] best, float[] tapsA, int phasesA, float[] tapsB,
-                        int phasesB, int ntaps) {
+                        int phasesB, int ntaps, float[] exact) {
         check(x, bound, b0, b1, tapsA, phasesA, ntaps);
         check(x, bound, b0, b1, tapsB, phasesB, ntaps);
         if (best.length < 2) throw new IllegalArgumentException("best");
+        if (exact != null && b0 < b1 && exact.length < b1) throw new IllegalArgumentException("exact: " + exact.length);
         for (int b = b0; b < b1; b += TP_CHUNK_BLOCKS) {
             int e = Math.min(b1, b + TP_CHUNK_BLOCKS);
-            if (NativeDsp.lofi_tp_peak2(x, bound, b, e, best, tapsA, phasesA, tapsB, phasesB, ntaps) != 0) {
+            if (NativeDsp.lofi_tp_peak2(x, bound, b, e, best, tapsA, phasesA, tapsB, phasesB, ntaps, exact) != 0) {
                 best[0] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[0], tapsA, phasesA, ntaps);
                 best[1] = NativeDsp.lofi_tp_peak(x, bound, b, e, best[1], tapsB, phasesB, ntaps);
             }
@@ -110,6 +111,14 @@ final class NativeKernels implements DspKernels {
             throw new IllegalArgumentException(n + " frames at " + at);
         }
         if (n > 0) NativeDsp.lofi_unpack24_stereo(in, n, l, r, at);
+    }
+
+    @Override
+    public float unpack24StereoCheck(byte[] in, int n, float[] l, float[] r, int at, float gain, float dev) {
+        if (at < 0 || at + n > l.length || at + n > r.length || (long) n * 6 > in.length) {
+            throw new IllegalArgumentException(n + " frames at " + at);
+        }
+        return n > 0 ? NativeDsp.lofi_unpack24_stereo_check(in, n, l, r, at, gain, dev) : dev;
     }
 
     @Override

@@ -181,6 +181,21 @@ public final class WavFile {
      * written from, sparing 69 MB of fresh, zeroed memory per track.
      */
     public static AudioBuffer read(Path file, float[][] reuse) throws IOException {
+        return read(file, reuse, Float.NaN, null);
+    }
+
+    /**
+     * As {@link #read(Path, float[][])} into {@code reuse} holding the float samples the file was written from with
+     * {@code gain} ({@link #write(OutputStream, AudioBuffer, int, float, float[])}, no curve): {@code deviation[0]} is
+     * set to the largest |read sample − float(old sample · gain)|, found as each old sample is overwritten; or to
+     * +Infinity where the file is not 24-bit stereo PCM of {@code reuse}'s size (read into new arrays then).
+     */
+    public static AudioBuffer readOver(Path file, float[][] reuse, float gain, float[] deviation) throws IOException {
+        deviation[0] = Float.POSITIVE_INFINITY;
+        return read(file, reuse, gain, deviation);
+    }
+
+    private static AudioBuffer read(Path file, float[][] reuse, float gain, float[] deviation) throws IOException {
         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
             Info in = info(file, fc);
             if (in.frames > Integer.MAX_VALUE) throw new LofiException(file, "is too long to load", "split it");
@@ -189,6 +204,8 @@ public final class WavFile {
             boolean fits = reuse != null && reuse.length == in.channels;
             for (int c = 0; fits && c < reuse.length; c++) fits = reuse[c] != null && reuse[c].length == frames;
             float[][] s = fits ? reuse : new float[in.channels][frames];
+            boolean check = deviation != null && fits && in.bits == 24 && !in.floatingPoint && in.channels == 2;
+            float dev = 0f;
             int chunkFrames = 1 << 16;
             ByteBuffer buf = ByteBuffer.allocate(chunkFrames * in.channels * bytesPer).order(ByteOrder.LITTLE_ENDIAN);
             byte[] b = buf.array();
@@ -198,6 +215,10 @@ public final class WavFile {
                 buf.clear().limit(n * in.channels * bytesPer);
                 readFully(fc, buf, pos, file);
                 pos += (long) n * in.channels * bytesPer;
+                if (check) {
+                    dev = Dsp.kernels().unpack24StereoCheck(b, n, s[0], s[1], start, gain, dev);
+                    continue;
+                }
                 if (in.bits == 24 && !in.floatingPoint && in.channels == 2) { // what `process` writes and verifies
                     Dsp.kernels().unpack24Stereo(b, n, s[0], s[1], start);
                     continue;
@@ -223,6 +244,7 @@ public final class WavFile {
                     }
                 }
             }
+            if (check) deviation[0] = dev;
             return new AudioBuffer(s, in.sampleRate);
         }
     }

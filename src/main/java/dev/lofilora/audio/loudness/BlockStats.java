@@ -91,4 +91,20 @@ final class BlockStats {
     }
 
     int blocks() { return max.length; }
+
+    /**
+     * These statistics with each block's bound lowered to {@code gain · prior[b] + margin} where that is smaller
+     * (rounded up to float), and the top block found again: for a signal within a known margin of {@code gain} times
+     * one whose block peaks are {@code prior} (see {@link LoudnessMeter#measureWritten}).
+     */
+    BlockStats tightened(float[] prior, double gain, double margin) {
+        float[] bd = bound.clone();
+        int n = Math.min(bd.length, prior.length), top = bd.length > 0 ? 0 : -1;
+        for (int b = 0; b < n; b++) {
+            float p = Math.nextUp((float) (gain * prior[b] + margin));
+            if (p < bd[b]) bd[b] = p; // a NaN bound stays NaN: the search computes that block
+        }
+        for (int b = 1; b < bd.length; b++) if (bd[b] > bd[top]) top = b;
+        return new BlockStats(max, min, peak, bd, top);
+    }
 }

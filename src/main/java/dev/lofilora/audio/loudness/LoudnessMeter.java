@@ -58,15 +58,70 @@ public final class LoudnessMeter {
     public static Measurement measureKeeping(AudioBuffer audio, Parallel parallel) {
         // the K-weighting pass also finds the block extremes the true-peak search is pruned with: one read of the samples
         KWeightedEnergy e = KWeightedEnergy.of(audio, Dsp.kernels(), true);
+        BlockStats[] bs = new BlockStats[audio.channels()];
+        float[][] blockPeaks = new float[audio.channels()][];
+        double[] peaks = peaks(audio, c -> bs[c] = e.blockStats(audio, c), parallel, blockPeaks);
+        return new Measurement(audio, report(e, peaks), bs, e, blockPeaks);
+    }
+
+    /** The report from the K-weighted energies and the peaks ({sample, ITU, libebur128}, linear). */
+    private static LoudnessReport report(KWeightedEnergy e, double[] peaks) {
         double[] blocks = e.blocks100ms();
         double integrated = integrated(blocks, e.samplesPer100ms);
         double lra = loudnessRange(blocks, e.samplesPer100ms);
         double mMax = loudness(max(e.slidingMeans(4 * e.ticksPer100ms)));
         double sMax = loudness(max(e.slidingMeans(30 * e.ticksPer100ms)));
-        BlockStats[] bs = new BlockStats[audio.channels()];
-        double[] peaks = peaks(audio, c -> bs[c] = e.blockStats(audio, c), parallel);
-        return new Measurement(audio, new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]),
-                dB(peaks[2])), bs, e);
+        return new LoudnessReport(integrated, lra, mMax, sMax, dB(peaks[0]), dB(peaks[1]), dB(peaks[2]));
+    }
+
+    /**
+     * The largest |y − float(x · gain)| over the samples y of a read-back and x of its source for which
+     * {@link #measureWritten} may use the source's block peaks: two half steps of 24-bit PCM (one for the rounding to
+     * 24 bits; the other covers the float product, whether the check rounds it or fuses it into the difference).
+     */
+    public static final float WRITTEN_DEVIATION = 0x1p-23f;
+
+    /**
+     * {@link #measure(AudioBuffer, Parallel)} of {@code written}: the samples of {@code source} times {@code gain},
+     * written and read back, every read-back sample within {@code deviation} (at most {@link #WRITTEN_DEVIATION}) of
+     * float(source sample · gain), as {@link dev.lofilora.audio.dsp.DspKernels#unpack24StereoCheck} finds while reading
+     * into the source's own arrays. The same readings as a plain measurement, since both true-peak searches are exact;
+     * they only compute fewer blocks. A block of the written signal can hold an interpolated output over the running
+     * maximum only if gain times the source block's peak (the exact maximum the source's search found, or its bound)
+     * plus a rounding margin is: on a dense master that leaves a handful of blocks instead of one in ten. Without the
+     * source's block peaks, or with a larger deviation (another file on disk, a clipped sample), this is
+     * {@code measure(written, parallel)}.
+     */
+    public static LoudnessReport measureWritten(AudioBuffer written, Measurement source, float gain, float deviation,
+                                                Parallel parallel) {
+        return measureWritten(written, source, gain, deviation, parallel, writtenMargin());
+    }
+
+    /** As the public one with the bounds' rounding margin given (tests show that it is needed). */
+    static LoudnessReport measureWritten(AudioBuffer written, Measurement source, float gain, float deviation,
+                                         Parallel parallel, double margin) {
+        float[][] prior = source.blockPeaks();
+        boolean usable = deviation <= WRITTEN_DEVIATION && gain > 0f && Float.isFinite(gain) && prior != null
+                && prior.length == written.channels() && source.audio().frames() == written.frames()
+                && source.audio().sampleRate() == written.sampleRate();
+        for (int c = 0; usable && c < prior.length; c++) usable = prior[c] != null;
+        if (!usable) return measure(written, parallel);
+        KWeightedEnergy e = KWeightedEnergy.of(written, Dsp.kernels(), true);
+        double[] peaks = peaks(written, c -> e.blockStats(written, c).tightened(prior[c], gain, margin), parallel,
+                null);
+        return report(e, peaks);
+    }
+
+    /**
+     * What an interpolated output y_out of the written signal can exceed gain · x_out, its source's output at the same
+     * time, both as the searches compute them (in float, at most 14 rounded operations from 13 taps): with A the
+     * filters' largest sum |h|, u = 2^-24 and g·|x| ≤ 1 + 2^-22, |y − g·x| ≤ 2^-23 (1 + u) + u (1 + 2^-22) < 2^-22
+     * per sample, so y_out ≤ g·x_out + A·2^-22 + (rounding of both sums: γ·A·(g·max|x| + max|y|) ≤ 2.0001·γ·A, with
+     * γ = 14u / (1 − 14u)). Doubled for slack: about 5e-6 of full scale, where a true-peak search decides at 1e-6.
+     */
+    static double writtenMargin() {
+        double u = 0x1p-24, gamma = 14 * u / (1 - 14 * u);
+        return 2 * TruePeakFilter.UNIT_ABS_SUM * (0x1p-22 + 2.0001 * gamma);
     }
 
     /** Integrated loudness from K-weighted tick energies. */
@@ -104,19 +159,31 @@ public final class LoudnessMeter {
 
     /** As {@link #peaks(AudioBuffer, Parallel)} with each channel's block statistics from {@code stats}. */
     static double[] peaks(AudioBuffer audio, java.util.function.IntFunction<BlockStats> stats, Parallel parallel) {
+        return peaks(audio, stats, parallel, null);
+    }
+
+    /**
+     * As {@link #peaks(AudioBuffer, java.util.function.IntFunction, Parallel)}; with {@code blockPeaks} (one entry per
+     * channel, or null), each channel's block peaks are put there: per output block, the larger exact maximum of the
+     * two interpolators where a search computed the block, its bound where none did.
+     */
+    static double[] peaks(AudioBuffer audio, java.util.function.IntFunction<BlockStats> stats, Parallel parallel,
+                          float[][] blockPeaks) {
         TruePeakFilter eb = TruePeakFilter.ebur128(audio.sampleRate());
         int ch = audio.channels();
         BlockStats[] bs = new BlockStats[ch];
         parallel.run(ch, c -> bs[c] = stats.apply(c));
         double sample = 0;
         for (BlockStats b : bs) sample = Math.max(sample, b.peak);
+        if (blockPeaks != null) for (int c = 0; c < ch; c++) blockPeaks[c] = bs[c].bound.clone();
         // Start every search at the global sample peak: a channel's interpolation can only matter above it. The
         // search is exact, so each channel's result is max(floor, its own peak) whatever the floor, and the maximum
         // over the channels is the same in any order.
         double i = sample, e = sample;
         if (parallel.threads() == 1 || ch == 1) {
             for (int c = 0; c < ch; c++) { // one after the other, each search starts at the maximum so far
-                double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], i, e, Dsp.kernels());
+                double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], i, e, Dsp.kernels(),
+                        blockPeaks == null ? null : blockPeaks[c]);
                 i = p[0];
                 e = p[1];
             }
@@ -125,7 +192,8 @@ public final class LoudnessMeter {
         double floor = sample;
         double[] itu = new double[ch], ebur = new double[ch];
         parallel.run(ch, c -> {
-            double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], floor, floor, Dsp.kernels());
+            double[] p = TruePeakFilter.peaks(ITU, eb, audio.samples()[c], bs[c], floor, floor, Dsp.kernels(),
+                    blockPeaks == null ? null : blockPeaks[c]);
             itu[c] = p[0];
             ebur[c] = p[1];
         });

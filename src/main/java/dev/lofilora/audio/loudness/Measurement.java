@@ -13,12 +13,16 @@ public final class Measurement {
     private final LoudnessReport report;
     private final BlockStats[] blockStats;
     private final KWeightedEnergy energy;
+    /** Per channel, per output block: the true-peak searches' exact block maximum, or the block's bound. */
+    private final float[][] blockPeaks;
 
-    Measurement(AudioBuffer audio, LoudnessReport report, BlockStats[] blockStats, KWeightedEnergy energy) {
+    Measurement(AudioBuffer audio, LoudnessReport report, BlockStats[] blockStats, KWeightedEnergy energy,
+                float[][] blockPeaks) {
         this.audio = audio;
         this.report = report;
         this.blockStats = blockStats;
         this.energy = energy;
+        this.blockPeaks = blockPeaks;
     }
 
     /** The audio measured. */
@@ -27,6 +31,9 @@ public final class Measurement {
     public LoudnessReport report() { return report; }
 
     BlockStats[] blockStats() { return blockStats; }
+
+    /** What {@link LoudnessMeter#measureWritten} bounds a written copy's blocks with (see {@link #blockPeaks}). */
+    float[][] blockPeaks() { return blockPeaks; }
 
     /** The K-weighted tick (and, where found, block) energies. */
     KWeightedEnergy energy() { return energy; }

@@ -198,6 +198,16 @@ final class TruePeakFilter {
      */
     static double[] peaks(TruePeakFilter a, TruePeakFilter b, float[] x, BlockStats s, double floorA, double floorB,
                           DspKernels kernels) {
+        return peaks(a, b, x, s, floorA, floorB, kernels, null);
+    }
+
+    /**
+     * As {@link #peaks(TruePeakFilter, TruePeakFilter, float[], BlockStats, double, double, DspKernels)}; with
+     * {@code exact} (a copy of {@code s.bound}, or null), each block the two searches compute gets the larger of its
+     * two exact maxima there (see {@link DspKernels#tpPeak2}): per block, a bound at least as tight as the one given.
+     */
+    static double[] peaks(TruePeakFilter a, TruePeakFilter b, float[] x, BlockStats s, double floorA, double floorB,
+                          DspKernels kernels, float[] exact) {
         int blocks = a.outputBlocks(x.length);
         int shared = a.sharedBlocks(s, blocks);
         if (b == null || shared == 0 || b.sharedBlocks(s, blocks) != shared || b.outputBlocks(x.length) != blocks
@@ -212,13 +222,13 @@ final class TruePeakFilter {
         float[] best = {(float) floorA, (float) floorB};
         int top = s.topBlock;
         if (top >= lo && top < hi) {
-            kernels.tpPeak2(x, bd, top, top + 1, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
+            kernels.tpPeak2(x, bd, top, top + 1, best, tapsA, a.phases.length, tapsB, b.phases.length, n, exact);
         }
         for (int blk = 0; blk < lo; blk++) {
             if (bd[blk] > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));
             if (bd[blk] > best[1]) best[1] = Math.max(best[1], b.scanEdge(x, blk));
         }
-        kernels.tpPeak2(x, bd, lo, hi, best, tapsA, a.phases.length, tapsB, b.phases.length, n);
+        kernels.tpPeak2(x, bd, lo, hi, best, tapsA, a.phases.length, tapsB, b.phases.length, n, exact);
         for (int blk = hi; blk < blocks; blk++) {
             double bound = blk < shared ? bd[blk] : a.bound(s, blk);
             if (bound > best[0]) best[0] = Math.max(best[0], a.scanEdge(x, blk));

@@ -86,6 +86,8 @@ final class TrackProcessor {
         LoudnessReport before, after;
         Double gainDb, trimmedSeconds, outputSeconds;
         LimiterReport limiter;
+        /** Whether the read-back's true-peak searches were bounded by the measurement's block peaks (not reported). */
+        boolean verifiedAgainstSource;
         String output, error;
         Long outputBytes;
         /** sha256 of the output's bytes, taken as they were written (null: not taken; read from the file instead). */
@@ -237,7 +239,9 @@ final class TrackProcessor {
             w.gainDb = gain;
             w.stageSeconds.put("limit", secondsSince(t));
             audio = null;
-            writeAndVerify(out, result, outputGain, null, result::samples, w, parallel);
+            // read back into the arrays it was written from, checking every sample against them on the way, so the
+            // verification's true-peak searches can skip the blocks the measurement's found far below the peak
+            writeAndVerify(out, result, outputGain, null, result::samples, measured, w, parallel);
             warnIfOff(w);
             return;
         }
@@ -269,11 +273,11 @@ final class TrackProcessor {
             lim = u.report();
             recordLimit(w, lim, before, gain, 1, t);
             // (asked for after the write: they may be the curve's own arrays)
-            writeAndVerify(out, u.input(), u.pre(), u.curve(), limiter::scratch, w, parallel);
+            writeAndVerify(out, u.input(), u.pre(), u.curve(), limiter::scratch, null, w, parallel);
         } else {
             lim = limitWithGain(limiter, before, gain, false);
             recordLimit(w, lim, before, gain, 1, t);
-            writeAndVerify(out, lim.audio(), 1f, null, () -> null, w, parallel);
+            writeAndVerify(out, lim.audio(), 1f, null, () -> null, null, w, parallel);
         }
         int runs = 1;
         double lufs = w.after.integratedLufs();
@@ -308,7 +312,7 @@ final class TrackProcessor {
             }
             recordLimit(w, lim, before, gain, runs, t);
             AudioBuffer made = lim.audio();
-            writeAndVerify(out, made, 1f, null, made::samples, w, parallel);
+            writeAndVerify(out, made, 1f, null, made::samples, null, w, parallel);
         }
         warnIfOff(w);
     }
@@ -326,11 +330,13 @@ final class TrackProcessor {
      * Writes {@code result} (times {@code outputGain}, then times {@code curve[i]} where there is one: both applied by
      * the WAV writer) to {@code out}, then reads the file back from disk, for WAV into the arrays {@code readInto}
      * gives once the file is written (of {@code result}'s size and free to overwrite by then, or null for fresh ones),
-     * and measures it into {@code w.after}. The write and verify stages' times add up over calls.
+     * and measures it into {@code w.after}: with {@link LoudnessMeter#measureWritten} where {@code result} is
+     * {@code source}'s audio written without a curve (the same readings as a plain measurement, in less time). The
+     * write and verify stages' times add up over calls.
      */
     private void writeAndVerify(Path out, AudioBuffer result, float outputGain, float[] curve,
-                                java.util.function.Supplier<float[][]> readInto, Work w, Parallel parallel)
-            throws IOException {
+                                java.util.function.Supplier<float[][]> readInto, Measurement source, Work w,
+                                Parallel parallel) throws IOException {
         long t = System.nanoTime();
         Files.createDirectories(out.getParent());
         if (settings.outputFormat() == OutputFormat.FLAC) {
@@ -350,9 +356,21 @@ final class TrackProcessor {
         t = System.nanoTime();
         // Read back from disk: our own reader for WAV (a plain header; FFmpeg's WAV probing costs more than the read),
         // into the caller's spare arrays (no fresh 69 MB per 3-min track), FFmpeg for FLAC.
-        AudioBuffer written = settings.outputFormat() == OutputFormat.FLAC ? AudioDecoder.decode(out)
-                : WavFile.read(out, readInto.get());
-        w.after = LoudnessMeter.measure(written, parallel);
+        AudioBuffer written;
+        if (settings.outputFormat() == OutputFormat.FLAC) {
+            written = AudioDecoder.decode(out);
+            w.after = LoudnessMeter.measure(written, parallel);
+        } else if (source != null && curve == null && source.audio() == result) {
+            // every sample checked against float(source · gain) as it overwrites it; a mismatch (the file changed on
+            // disk, a clipped sample) falls back to the plain measurement inside measureWritten
+            float[] deviation = new float[1];
+            written = WavFile.readOver(out, readInto.get(), outputGain, deviation);
+            w.after = LoudnessMeter.measureWritten(written, source, outputGain, deviation[0], parallel);
+            w.verifiedAgainstSource = deviation[0] <= LoudnessMeter.WRITTEN_DEVIATION;
+        } else {
+            written = WavFile.read(out, readInto.get());
+            w.after = LoudnessMeter.measure(written, parallel);
+        }
         w.outputSeconds = written.seconds();
         w.stageSeconds.merge("verify", secondsSince(t), Double::sum);
     }

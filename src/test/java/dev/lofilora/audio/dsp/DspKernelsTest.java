@@ -53,6 +53,87 @@ class DspKernelsTest {
     }
 
     @Test
+    void bothSearchesReportTheExactMaximumOfEveryBlockEitherComputes() {
+        Random rnd = new Random(21);
+        for (int[] ph : new int[][] {{4, 3}, {4, 1}}) { // the pairs the native body has (48 kHz: ITU with libebur128's)
+            for (int trial = 0; trial < 12; trial++) {
+                int ntaps = 13;
+                float[] tapsA = new float[ph[0] * ntaps], tapsB = new float[ph[1] * ntaps];
+                for (int i = 0; i < tapsA.length; i++) tapsA[i] = (float) rnd.nextGaussian() * 0.3f;
+                for (int i = 0; i < tapsB.length; i++) tapsB[i] = (float) rnd.nextGaussian() * 0.3f;
+                int frames = 512 + rnd.nextInt(6000), blocks = frames / 16, b0 = 1;
+                float[] x = signal(rnd, frames);
+                float[] bound = new float[blocks];
+                for (int b = 0; b < blocks; b++) bound[b] = rnd.nextInt(4) == 0 ? 0.2f : 10f; // some blocks pruned
+                for (DspKernels k : new DspKernels[] {REF, nat()}) {
+                    float[] plain = {0.05f, 0.3f}, best = plain.clone(), exact = new float[blocks];
+                    java.util.Arrays.fill(exact, -1f); // "not computed"
+                    k.tpPeak2(x, bound, b0, blocks, plain, tapsA, ph[0], tapsB, ph[1], ntaps, null);
+                    k.tpPeak2(x, bound, b0, blocks, best, tapsA, ph[0], tapsB, ph[1], ntaps, exact);
+                    assertArrayEquals(plain, best, 0f, k.describe() + ": the same maxima with block peaks asked for");
+                    int computed = 0;
+                    for (int b = 0; b < blocks; b++) {
+                        // every block that could beat either final maximum was computed, for both filters
+                        boolean needed = b >= b0 && (bound[b] > best[0] || bound[b] > best[1]);
+                        if (needed) assertTrue(exact[b] >= 0f, k.describe() + ": block " + b + " not computed");
+                        if (exact[b] < 0f) continue;
+                        computed++;
+                        float want = Math.max(REF.tpPeak(x, bound, b, b + 1, 0f, tapsA, ph[0], ntaps),
+                                REF.tpPeak(x, bound, b, b + 1, 0f, tapsB, ph[1], ntaps));
+                        float tol = Math.max(tolerance(ntaps, tapsA, want), tolerance(ntaps, tapsB, want));
+                        assertEquals(want, exact[b], k == REF ? 0f : tol, k.describe() + ": block " + b);
+                    }
+                    assertTrue(computed > 0 && computed < blocks - b0, computed + " of " + blocks);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unpackingOverTheSourceFindsTheLargestDeviationFromIt() {
+        Random rnd = new Random(22);
+        int frames = 50001;
+        float[] l = signal(rnd, frames), r = signal(rnd, frames);
+        float peak = 0f;
+        for (int i = 0; i < frames; i++) peak = Math.max(peak, Math.max(Math.abs(l[i]), Math.abs(r[i])));
+        for (int i = 0; i < frames; i++) { l[i] *= 0.85f / peak; r[i] *= 0.85f / peak; } // in full scale after the gain
+        float gain = 1.1220185f;
+        byte[] pcm = new byte[frames * 6];
+        REF.pack24Stereo(l, r, 0, frames, gain, pcm);
+        float[] plainL = new float[frames], plainR = new float[frames];
+        REF.unpack24Stereo(pcm, frames, plainL, plainR, 0);
+        double want = 0; // |y − x·g| with the product exact (in double): each check is within a rounding of it
+        for (int i = 0; i < frames; i++) {
+            want = Math.max(want, Math.abs(plainL[i] - (double) l[i] * gain));
+            want = Math.max(want, Math.abs(plainR[i] - (double) r[i] * gain));
+        }
+        assertTrue(want <= 0x1p-24 + 0x1p-25 && want > 0x1p-25, "half a step plus a product's rounding: " + want);
+        for (DspKernels k : new DspKernels[] {REF, nat()}) {
+            float[] a = l.clone(), b = r.clone();
+            float dev = k.unpack24StereoCheck(pcm, frames, a, b, 0, gain, 0f);
+            assertTrue(java.util.Arrays.equals(a, plainL) && java.util.Arrays.equals(b, plainR), k.describe());
+            assertEquals(want, dev, 0x1p-25, k.describe());
+            // in pieces (the running deviation carried), and one sample off by two steps: found
+            a = l.clone();
+            b = r.clone();
+            b[777] += 2f / 8388608f;
+            float d = 0f;
+            for (int at = 0; at < frames; at += 1000) {
+                int n = Math.min(1000, frames - at);
+                byte[] part = java.util.Arrays.copyOfRange(pcm, at * 6, (at + n) * 6);
+                d = k.unpack24StereoCheck(part, n, a, b, at, gain, d);
+            }
+            assertTrue(d >= 2f / 8388608f * gain - 0x1p-23f, k.describe() + ": " + d);
+            // a NaN in the source, or one carried in, makes the deviation NaN
+            a = l.clone();
+            b = r.clone();
+            a[frames - 3] = Float.NaN;
+            assertTrue(Float.isNaN(k.unpack24StereoCheck(pcm, frames, a, b, 0, gain, 0f)), k.describe());
+            assertTrue(Float.isNaN(k.unpack24StereoCheck(pcm, 9, l.clone(), r.clone(), 0, gain, Float.NaN)));
+        }
+    }
+
+    @Test
     void truePeakEnvelopeAgreesWithTheReference() {
         Random rnd = new Random(12);
         for (int trial = 0; trial < 40; trial++) {

@@ -52,6 +52,30 @@ class LimitedOutputVerifyTest {
         assertTrue(forced.limiter.runs() >= 2, "runs " + forced.limiter.runs());
     }
 
+    /**
+     * An unlimited dense master: read back into the arrays it was written from, checked sample by sample against
+     * them, and measured with the true-peak searches bounded by the measurement's block peaks. The reading is the
+     * plain measurement of the file on disk, to the last bit.
+     */
+    @Test
+    void anUnlimitedTrackIsVerifiedAgainstItsSourceAndReadsAsTheFileOnDisk() throws Exception {
+        ProcessSettings settings = ProcessSettings.defaults();
+        for (long seed : new long[] {3, 4}) {
+            Path dense = root.resolve("dense" + seed + ".flac");
+            Fixtures.write(dense, Fixtures.dense(44100, 20, seed), AudioEncoder.Format.FLAC_16);
+            Path out = root.resolve("dense/dense" + seed + ".wav");
+            TrackProcessor p = new TrackProcessor(settings, new QualityChecks(QcThresholds.defaults()),
+                    Resampler.highQuality(), InputOpener.FILES, TrackProcessor.LOUDNESS_TOLERANCE_LU);
+            TrackProcessor.Work w = new TrackProcessor.Work();
+            p.process(dense, out, w);
+            assertTrue(w.status.accepted(), w.reasons.toString()); // a short fixture may warn (a DC offset)
+            assertTrue(!w.limiter.applied(), "the dense fixture is normalised down, not limited");
+            assertTrue(w.verifiedAgainstSource, "the bounded read-back ran");
+            assertEquals(LoudnessMeter.measure(WavFile.read(out)), w.after);
+            assertEquals(OutputKeeper.sha256(out), w.outputSha256);
+        }
+    }
+
     private TrackProcessor.Work run(ProcessSettings settings, Path in, Path out, double firstRunTolerance)
             throws Exception {
         TrackProcessor p = new TrackProcessor(settings, new QualityChecks(QcThresholds.defaults()),
