@@ -59,6 +59,51 @@ final class GainCurve {
         }
     }
 
+    /**
+     * A coarse {@code reduction} (see {@link #build(float[], float[], float, int, double, float[], DspKernels)}) for
+     * predicting a curve's effect on loudness without building it: the same steps on blocks of
+     * {@link BlockStats#BLOCK} samples (each block's largest need, the hold over the blocks its window reaches, the
+     * release per block, two moving averages of {@code box / BLOCK} blocks), and per block BLOCK × (1 − gain²). About
+     * 1/16 of the curve's work; the effect it predicts is within a few thousandths of an LU of the exact curve's on
+     * music (a fraction of the tolerance the aim works to; the tests bound it).
+     */
+    static void blockReduction(float[] envelope, float target, int box, double release, float[] reduction,
+                               DspKernels kernels) {
+        int n = envelope.length, blk = BlockStats.BLOCK, blocks = (n + blk - 1) / blk, full = n / blk;
+        if (reduction.length < blocks) throw new IllegalArgumentException("reduction: " + reduction.length);
+        float[] mx = new float[blocks], mn = new float[blocks];
+        kernels.blockMinMax(envelope, full, mx, mn);
+        for (int i = full * blk; i < n; i++) mx[full] = Math.max(mx[full], envelope[i]);
+        // the need per block, then held over the blocks a sample's window of 2·box − 1 reaches ahead
+        double[] u = new double[blocks];
+        int ahead = (2 * box - 2 + blk - 1) / blk;
+        for (int b = 0; b < blocks; b++) {
+            float e = mx[b];
+            if (!(e > target)) continue;
+            double need = 1.0 - target / (double) e;
+            for (int q = Math.max(0, b - ahead); q <= b; q++) if (u[q] < need) u[q] = need;
+        }
+        double rel = Math.pow(release, blk), carry = 0.0;
+        int len = Math.max(1, (int) Math.round(box / (double) blk));
+        double[] ring1 = new double[len], ring2 = new double[len];
+        java.util.Arrays.fill(ring1, 1.0);
+        java.util.Arrays.fill(ring2, 1.0);
+        double sum1 = len, sum2 = len;
+        for (int b = 0, pos = 0; b < blocks; b++, pos = pos + 1 == len ? 0 : pos + 1) {
+            carry = Math.max(u[b], carry * rel);
+            if (carry < SNAP) carry = 0.0;
+            double r = 1.0 - carry;
+            sum1 += r - ring1[pos];
+            ring1[pos] = r;
+            double s1 = sum1 / len;
+            sum2 += s1 - ring2[pos];
+            ring2[pos] = s1;
+            double g = Math.min(1.0, sum2 / len);
+            int samples = b < full ? blk : n - full * blk;
+            reduction[b] = (float) (samples * (1.0 - g * g));
+        }
+    }
+
     private static void buildJava(float[] envelope, float[] g, float target, int box, double release) {
         int n = g.length;
         int active = 0;

@@ -33,11 +33,6 @@ public final class TruePeakLimiter {
     static final double MARGIN_DB = 0.02;
     static final int MAX_PASSES = 4;
     /**
-     * {@link Prepared#aim}: secant steps on the prediction at most (each a curve build: two predictions, and the
-     * step from them is taken unchecked, as the limiter's own measurement checks it), and where it stops.
-     */
-    private static final int AIM_STEPS = 1;
-    /**
      * Where {@link Prepared#aim} stops: the prediction tracks the measured output to about 1e-4 LU, so a gain predicted
      * within this lands well inside process's 0.05 LU, and the limiter reuses the last prediction's curve.
      */
@@ -172,8 +167,9 @@ public final class TruePeakLimiter {
          * The gain, near {@code gainDb}, at which {@link #limit} should give an output that measures
          * {@code targetLufs}: without making any output. For a trial gain the curve is built and the output's
          * loudness predicted from the measurement's K-weighted energy of every 16-sample block, each reduced by the
-         * curve's mean of 1 − gain² over it (the curve moves slowly against the K-filter, so K(x·c) ≈ c·K(x) there);
-         * a secant step on two such predictions (each a curve build, no output) finds the gain. Without the energies
+         * curve's mean of 1 − gain² over it (the curve moves slowly against the K-filter, so K(x·c) ≈ c·K(x) there):
+         * a step from a coarse prediction at {@code gainDb}, checked by the exact curve's prediction, then at most one
+         * secant step (no output made at any of them). Without the energies
          * (not from {@link #prepare(Measurement, double, boolean)}, a tick that is not a whole number of blocks) or
          * when {@code gainDb} needs no limiting, {@code gainDb} itself. The caller checks the result on the real output
          * ({@link Result#outputIntegratedLufs}), so it needs to be close, not exact: it lands within a few hundredths
@@ -184,34 +180,40 @@ public final class TruePeakLimiter {
                     || Math.max(truePeakItuDbtp, truePeakEbur128Dbtp) <= ceilingDbtp) {
                 return gainDb;
             }
-            double g0 = gainDb, p0 = predict(g0);
+            // The first prediction only sets the first step, so it comes from a coarse curve (GainCurve.blockReduction,
+            // 1/16 of the work). A gain returned without a further step was predicted on the exact curve, which stays
+            // in gain for the limiter to reuse: on the synthetic music of the tests and benchmarks, one curve a track.
+            double g0 = gainDb, p0 = predict(g0, true);
             if (!Double.isFinite(p0)) return gainDb;
-            // The first step along the share of the energy the curve lets through: the heavier the limiting, the less
-            // of any added gain comes out. On the synthetic music of the tests and benchmarks (30-180 s) it lands
-            // 0.011-0.013 LU under the target, inside AIM_TOLERANCE_LU, so the limiter reuses that prediction's curve:
-            // two curves per track instead of three.
+            // the first step along the share of the energy the curve lets through: the heavier the limiting, the less
+            // of any added gain comes out
             double g1 = g0 + (targetLufs - p0) / Math.min(1.0, Math.max(0.2, lastRetainedShare));
-            for (int step = 0; step < AIM_STEPS && Math.abs(targetLufs - p0) > AIM_TOLERANCE_LU; step++) {
-                double p1 = predict(g1);
-                if (!Double.isFinite(p1)) return gainDb;
-                double slope = (p1 - p0) / (g1 - g0);
-                g0 = g1;
-                p0 = p1;
-                // more gain means more limiting: a slope in (0, 1]; bounded so a flat stretch cannot throw it far
-                g1 = g1 + (targetLufs - p1) / Math.min(1.0, Math.max(0.2, slope));
-            }
-            // g0 is the gain of the last prediction: its curve is still in {@link #gain} for the limiter to reuse
-            return Math.abs(targetLufs - p0) <= AIM_TOLERANCE_LU ? g0 : g1;
+            double p1 = predict(g1, false);
+            if (!Double.isFinite(p1)) return gainDb;
+            if (Math.abs(targetLufs - p1) <= AIM_TOLERANCE_LU) return g1; // its curve is in gain, for the limiter
+            // one secant step, taken unchecked (the limiter's own measurement, or the caller's, checks it); more gain
+            // means more limiting: a slope in (0, 1], bounded so a flat stretch cannot throw it far
+            double slope = g1 != g0 ? (p1 - p0) / (g1 - g0) : lastRetainedShare;
+            return g1 + (targetLufs - p1) / Math.min(1.0, Math.max(0.2, slope));
         }
 
-        /** The integrated loudness the output of {@link #limit} at {@code gainDb} is predicted to measure. */
-        private double predict(double gainDb) {
+        /**
+         * The integrated loudness the output of {@link #limit} at {@code gainDb} is predicted to measure, from the
+         * exact curve (kept in {@link #gain}) or a coarse one.
+         */
+        double predict(double gainDb, boolean coarse) {
             KWeightedEnergy e = energy;
             int fs = audio.sampleRate();
             float pre = (float) Math.pow(10.0, gainDb / 20.0);
             double target = Math.pow(10.0, (ceilingDbtp - MARGIN_DB) / 20.0);
             float[] red = new float[(audio.frames() + BlockStats.BLOCK - 1) / BlockStats.BLOCK];
-            buildCurve(target / pre, box(fs), release(fs), red);
+            if (coarse) {
+                findEnvelope(target / pre);
+                GainCurve.blockReduction(envelope, (float) (target / pre), box(fs),
+                        release(fs), red, Dsp.kernels());
+            } else {
+                buildCurve(target / pre, box(fs), release(fs), red);
+            }
             int perTick = e.tickLength / BlockStats.BLOCK;
             double[] ticks = e.ticks.clone();
             double all = 0, after = 0;
@@ -228,9 +230,8 @@ public final class TruePeakLimiter {
             return LoudnessMeter.integrated(blocks100ms(ticks, e.ticksPer100ms), e.samplesPer100ms) + gainDb;
         }
 
-        /** The gain curve for the unscaled target into {@link #gain}, the envelope found or reused first. */
-        private void buildCurve(double unscaledTarget, int box, double release, float[] reduction) {
-            int fs = audio.sampleRate();
+        /** The peak envelope for the unscaled target into {@link #envelope}, unless the one there serves it. */
+        private void findEnvelope(double unscaledTarget) {
             if (blockStats == null) {
                 blockStats = new BlockStats[audio.channels()];
                 for (int c = 0; c < audio.channels(); c++) blockStats[c] = BlockStats.of(audio.samples()[c]);
@@ -239,9 +240,14 @@ public final class TruePeakLimiter {
                 // An envelope over a lower threshold holds every value over a higher one unchanged (values between
                 // the two become gain 1 in the curve), so it serves every later gain up to the headroom.
                 envelopeThreshold = unscaledTarget * headroom;
-                envelope = PeakEnvelope.of(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(fs),
+                envelope = PeakEnvelope.of(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(audio.sampleRate()),
                         envelopeThreshold);
             }
+        }
+
+        /** The gain curve for the unscaled target into {@link #gain}, the envelope found or reused first. */
+        private void buildCurve(double unscaledTarget, int box, double release, float[] reduction) {
+            findEnvelope(unscaledTarget);
             // this very curve is in gain already (a prediction at the gain the limiter now runs at)
             if (unscaledTarget == curveTarget && gain != null && reduction == null) return;
             curveTarget = Double.NaN;
