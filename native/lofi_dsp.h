@@ -1010,21 +1010,28 @@ __attribute__((target("avx2,fma"))) static void curve_stats_avx2(const float* g,
     curve_stats_generic(g, i, to, below, acc);
 }
 
-// Four frames (24 bytes) per step: two 16-byte loads, a byte shuffle that puts each sample's three bytes at the top of
-// a 32-bit lane (an arithmetic shift then sign-extends), convert, scale by 2^-23 (exact), and split L from R.
-__attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in, int n, float* l, float* r, int at) {
+// Four frames (24 bytes) from p: two 16-byte loads, a byte shuffle that puts each sample's three bytes at the top of a
+// 32-bit lane (an arithmetic shift then sign-extends), convert, scale by 2^-23 (exact), and split L from R. Reads 28
+// bytes from p (16 at +12).
+__attribute__((target("avx2,fma"))) static inline void unpack24_four_avx2(const uint8_t* p, __m128* l, __m128* r) {
     const __m128i shuf = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11);
     const __m128 scale = _mm_set1_ps(1.0f / 8388608.0f);
+    const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
+    const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
+    const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
+    const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
+    *l = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0));
+    *r = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1));
+}
+
+__attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in, int n, float* l, float* r, int at) {
     int i = 0;
-    // each step reads 28 bytes from its start (16 at +12): stop while 4 frames and the 4 spare bytes are inside
+    // each step reads 28 bytes from its start: stop while 4 frames and the 4 spare bytes are inside
     for (; i + 4 < n; i += 4) {
-        const uint8_t* p = in + 6 * i;
-        const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
-        const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
-        const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
-        const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
-        _mm_storeu_ps(l + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0)));
-        _mm_storeu_ps(r + at + i, _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1)));
+        __m128 yl, yr;
+        unpack24_four_avx2(in + 6 * i, &yl, &yr);
+        _mm_storeu_ps(l + at + i, yl);
+        _mm_storeu_ps(r + at + i, yr);
     }
     unpack24_generic(in + 6 * i, n - i, l, r, at + i);
 }
@@ -1032,18 +1039,13 @@ __attribute__((target("avx2,fma"))) static void unpack24_avx2(const uint8_t* in,
 // unpack24_avx2 that first reads the four old samples of each channel it overwrites.
 __attribute__((target("avx2,fma"))) static float unpack24_check_avx2(const uint8_t* in, int n, float* l, float* r,
                                                                      int at, float gain, float dev) {
-    const __m128i shuf = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11);
-    const __m128 scale = _mm_set1_ps(1.0f / 8388608.0f), g = _mm_set1_ps(gain);
+    const __m128 g = _mm_set1_ps(gain);
     const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     __m128 m = _mm_set1_ps(dev), nan = _mm_setzero_ps();
     int i = 0;
     for (; i + 4 < n; i += 4) {
-        const uint8_t* p = in + 6 * i;
-        const __m128i a = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) p), shuf), 8);
-        const __m128i b = _mm_srai_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i*) (p + 12)), shuf), 8);
-        const __m128 fa = _mm_mul_ps(_mm_cvtepi32_ps(a), scale); // L0 R0 L1 R1
-        const __m128 fb = _mm_mul_ps(_mm_cvtepi32_ps(b), scale); // L2 R2 L3 R3
-        const __m128 yl = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0)), yr = _mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1));
+        __m128 yl, yr;
+        unpack24_four_avx2(in + 6 * i, &yl, &yr);
         const __m128 dl = _mm_and_ps(_mm_sub_ps(yl, _mm_mul_ps(_mm_loadu_ps(l + at + i), g)), absMask);
         const __m128 dr = _mm_and_ps(_mm_sub_ps(yr, _mm_mul_ps(_mm_loadu_ps(r + at + i), g)), absMask);
         m = _mm_max_ps(m, _mm_max_ps(dl, dr));
@@ -1100,32 +1102,6 @@ __attribute__((target("avx2,fma"))) static inline void tp_block_avx2(const float
     }
 }
 
-template <int P>
-__attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, const float* bound, int b0, int b1,
-                                                              float best, const float* taps, int ntaps) {
-    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    __m256 lo[4], hi[4];
-    TpPrefetch ahead(b0);
-    for (int b = b0; b < b1; b++) {
-        if (!(bound[b] > best)) continue;
-        ahead.run(x, bound, b, b1, best, best);
-        tp_block_avx2<P>(x, b * TP_BLOCK, taps, ntaps, lo, hi);
-        __m256 m = _mm256_setzero_ps();
-        for (int p = 0; p < P; p++) {
-            m = _mm256_max_ps(m, _mm256_and_ps(lo[p], absMask));
-            m = _mm256_max_ps(m, _mm256_and_ps(hi[p], absMask));
-        }
-        const float v = hmax8(m);
-        if (v > best) best = v;
-    }
-    return best;
-}
-
-// Both interpolators in one pass over the blocks (the block's samples are in L1 for the second): the same per-block
-// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two. With
-// `exact`, a block that either search computes is computed for both, and exact[b] gets the larger of its two maxima
-// (blocks neither computes keep what the caller put there, their bound): a tighter bound for a later search on a
-// signal known to be within a margin of a multiple of this one.
 // The largest |output| of any of the P phases in block b.
 template <int P>
 __attribute__((target("avx2,fma"))) static inline float tp_block_max_avx2(const float* x, int b, const float* taps,
@@ -1141,6 +1117,24 @@ __attribute__((target("avx2,fma"))) static inline float tp_block_max_avx2(const 
     return hmax8(m);
 }
 
+template <int P>
+__attribute__((target("avx2,fma"))) static float tp_peak_avx2(const float* x, const float* bound, int b0, int b1,
+                                                              float best, const float* taps, int ntaps) {
+    TpPrefetch ahead(b0);
+    for (int b = b0; b < b1; b++) {
+        if (!(bound[b] > best)) continue;
+        ahead.run(x, bound, b, b1, best, best);
+        const float v = tp_block_max_avx2<P>(x, b, taps, ntaps);
+        if (v > best) best = v;
+    }
+    return best;
+}
+
+// Both interpolators in one pass over the blocks (the block's samples are in L1 for the second): the same per-block
+// arithmetic and pruning as two tp_peak_avx2 calls, so the same results, with one read of x instead of two. With
+// `exact`, a block that either search computes is computed for both, and exact[b] gets the larger of its two maxima
+// (blocks neither computes keep what the caller put there, their bound): a tighter bound for a later search on a
+// signal known to be within a margin of a multiple of this one.
 template <int PA, int PB>
 __attribute__((target("avx2,fma"))) static void tp_peak2_avx2(const float* x, const float* bound, int b0, int b1,
                                                               float* best, const float* tapsA, const float* tapsB,
