@@ -209,8 +209,7 @@ public final class TruePeakLimiter {
             float[] red = new float[(audio.frames() + BlockStats.BLOCK - 1) / BlockStats.BLOCK];
             if (coarse) {
                 findEnvelope(target / pre);
-                GainCurve.blockReduction(envelope, (float) (target / pre), box(fs),
-                        release(fs), red, Dsp.kernels());
+                GainCurve.blockReduction(envelope, (float) (target / pre), box(fs), release(fs), red, Dsp.kernels());
             } else {
                 buildCurve(target / pre, box(fs), release(fs), red);
             }
@@ -240,8 +239,8 @@ public final class TruePeakLimiter {
                 // An envelope over a lower threshold holds every value over a higher one unchanged (values between
                 // the two become gain 1 in the curve), so it serves every later gain up to the headroom.
                 envelopeThreshold = unscaledTarget * headroom;
-                envelope = PeakEnvelope.of(audio, blockStats, TruePeakFilter.itu(), TruePeakFilter.ebur128(audio.sampleRate()),
-                        envelopeThreshold);
+                envelope = PeakEnvelope.of(audio, blockStats, TruePeakFilter.itu(),
+                        TruePeakFilter.ebur128(audio.sampleRate()), envelopeThreshold);
             }
         }
 
