@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -52,8 +51,12 @@ import java.util.stream.Stream;
  * between the pipeline invocations (steadier where the machine's load drifts).
  *
  * <p>{@code pipeline} runs the real {@link ProcessJob} (hash, decode, quality checks, resample to 48 kHz, loudness,
- * gain, limiter, 24-bit WAV write, decode-back verification, report) over {@value #FILES} files with {@code threads}
- * workers; the resume state and the outputs are cleared before each invocation (outside the timing), so every
+ * gain, limiter, 24-bit WAV write, decode-back verification, report) over a folder of copies of one fixture with
+ * {@code threads} workers: 4 files (the default) or {@code -p files=N}; {@code -p files=0} gives every length
+ * {@value #AUDIO_SECONDS_PER_RUN} s of audio a run (4 tracks of 3 min, 24 clips of 30 s), so that a run's fixed costs
+ * (the report, the state files, the JIT compiling per-run code) weigh the same on both lengths, as on a user's folder.
+ * One JMH operation is one run: JMH's own score is runs per minute, and {@link ProcessBenchmarkReport} multiplies it by
+ * the files per run. The resume state and the outputs are cleared before each invocation (outside the timing), so every
  * invocation is a first run on new files: nothing is skipped, and no earlier output is in the way (kept outputs would
  * be moved aside into {@code .lofi-kept}, gigabytes a trial, which a first run never does). The time of each stage
  * per file (from the job's own report) is averaged over the trial's measured iterations and written to
@@ -68,7 +71,13 @@ import java.util.stream.Stream;
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class ProcessBenchmark {
-    static final int FILES = 4;
+    /** Audio in one run's folder with {@code -p files=0}: 4 tracks of 3 min, 24 clips of 30 s. */
+    static final int AUDIO_SECONDS_PER_RUN = 720;
+
+    /** Files in one run's folder: {@code files}, or with 0 {@value #AUDIO_SECONDS_PER_RUN} s of audio. */
+    static int filesPerRun(int seconds, int files) {
+        return files > 0 ? files : Math.max(1, AUDIO_SECONDS_PER_RUN / seconds);
+    }
 
     @Param({"30", "180"})
     public int seconds;
@@ -81,6 +90,10 @@ public class ProcessBenchmark {
 
     @Param({"2"})
     public int threads;
+
+    /** Files per run: 4, as in rounds 1-6; 0: {@value #AUDIO_SECONDS_PER_RUN} s of audio ({@link #filesPerRun}). */
+    @Param({"4"})
+    public int files;
 
     private Path dir;
     private List<Path> inputs;
@@ -105,7 +118,7 @@ public class ProcessBenchmark {
         Path raw = Files.createDirectories(dir.resolve("raw"));
         inputs = new ArrayList<>();
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (int i = 0; i < FILES; i++) {
+        for (int i = 0, n = filesPerRun(seconds, files); i < n; i++) {
             Path p = raw.resolve("track" + i + "." + format);
             Files.copy(fixture, p);
             inputs.add(p);
@@ -158,9 +171,8 @@ public class ProcessBenchmark {
         }
     }
 
-    /** The whole {@code process} job; the score is files per minute. */
+    /** The whole {@code process} job over the folder; the score is runs per minute (× {@link #filesPerRun}: files). */
     @Benchmark
-    @OperationsPerInvocation(FILES)
     public ProcessResult pipeline() throws IOException {
         long t0 = System.nanoTime(), c0 = OS.getProcessCpuTime();
         ProcessResult r = new ProcessJob(config).run(ProgressListener.NONE);
@@ -182,9 +194,8 @@ public class ProcessBenchmark {
         return r;
     }
 
-    /** The floor: decoding the same files with FFmpeg alone, in process, on the same number of threads. */
+    /** The floor: decoding the same files with FFmpeg alone, in process, on the same number of threads (runs/min). */
     @Benchmark
-    @OperationsPerInvocation(FILES)
     public long decodeFloor() throws Exception {
         List<Future<Integer>> fs = new ArrayList<>();
         for (Path p : inputs) fs.add(pool.submit(() -> AudioDecoder.decode(p).frames()));
@@ -206,13 +217,14 @@ public class ProcessBenchmark {
             }
             mean.put("total", Math.round(total * 1e4) / 1e4);
             System.out.println("\nprocess stages, mean seconds per file (" + signal + ", " + seconds + " s " + format
-                    + ", " + threads + " threads): " + mean);
+                    + ", " + threads + " threads, " + inputs.size() + " files a run): " + mean);
             Path outFile = Path.of("target/jmh/process-stages-" + signal + "-" + seconds + "s-" + format + ".json");
             Files.createDirectories(outFile.getParent());
             double ratio = interleaved[1] / interleaved[0], cpuRatio = interleaved[3] / interleaved[2];
             System.out.printf("interleaved: process / decode of the same files = %.2f (wall), %.2f (CPU time)%n", ratio,
                     cpuRatio);
             Json.write(outFile, Map.of("signal", signal, "seconds", seconds, "format", format, "threads", threads,
+                    "filesPerRun", inputs.size(),
                     "kernels", Dsp.kernels().describe(), "meanSecondsPerFile", mean,
                     "interleavedRatio", Math.round(ratio * 100) / 100.0,
                     "interleavedCpuRatio", Math.round(cpuRatio * 100) / 100.0));

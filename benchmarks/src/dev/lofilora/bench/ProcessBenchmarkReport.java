@@ -25,14 +25,18 @@ public final class ProcessBenchmarkReport {
     public static void main(String[] args) throws IOException {
         Path results = Path.of(args.length > 0 ? args[0] : "target/jmh/results.json");
         if (!Files.exists(results)) return;
-        Map<String, double[]> byCase = new TreeMap<>(); // "signal|seconds|format|threads" → {pipeline, floor}
+        Map<String, double[]> byCase = new TreeMap<>(); // "signal|seconds|format|threads|files" → {pipeline, floor}
         for (JsonNode r : Json.readTree(results)) {
             String name = r.path("benchmark").asText();
             if (!name.endsWith("ProcessBenchmark.pipeline") && !name.endsWith("ProcessBenchmark.decodeFloor")) continue;
             JsonNode p = r.path("params");
+            // one operation is one run of a folder: files/min = runs/min × the files in it (results from before the
+            // files parameter counted 4 files as 4 operations: their score is already files/min)
+            boolean perRun = p.has("files");
+            int files = perRun ? ProcessBenchmark.filesPerRun(p.path("seconds").asInt(), p.path("files").asInt()) : 4;
             String key = p.path("signal").asText() + "|" + p.path("seconds").asText() + "|" + p.path("format").asText()
-                    + "|" + p.path("threads").asText();
-            double score = r.path("primaryMetric").path("score").asDouble();
+                    + "|" + p.path("threads").asText() + "|" + files;
+            double score = r.path("primaryMetric").path("score").asDouble() * (perRun ? files : 1);
             byCase.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN})[name.endsWith("pipeline") ? 0 : 1] = score;
         }
         if (byCase.isEmpty()) return;
@@ -41,8 +45,8 @@ public final class ProcessBenchmarkReport {
         System.out.println("lofi process vs the in-process decode of the same files (files/min; ratio = floor / process,"
                 + " from the two trials; inter. = the same with the floor decoded before every process run; CPU = that"
                 + " in CPU seconds of the JVM, steady under other processes' load; the goal is <= 2)");
-        System.out.printf(Locale.ROOT, "%-7s %6s %-5s %4s %10s %10s %7s %8s %8s  %s%n", "signal", "length", "fmt", "thr",
-                "process", "decode", "ratio", "inter.", "CPU", "stages (mean s/file)");
+        System.out.printf(Locale.ROOT, "%-7s %6s %-5s %4s %5s %10s %10s %7s %8s %8s  %s%n", "signal", "length", "fmt",
+                "thr", "files", "process", "decode", "ratio", "inter.", "CPU", "stages (mean s/file)");
         for (var e : byCase.entrySet()) {
             String[] k = e.getKey().split("\\|");
             double pipeline = e.getValue()[0], floor = e.getValue()[1], ratio = floor / pipeline;
@@ -51,13 +55,14 @@ public final class ProcessBenchmarkReport {
             JsonNode stageFile = Files.exists(stagesFile) ? Json.readTree(stagesFile) : null;
             double inter = stageFile == null ? Double.NaN : stageFile.path("interleavedRatio").asDouble(Double.NaN);
             double cpu = stageFile == null ? Double.NaN : stageFile.path("interleavedCpuRatio").asDouble(Double.NaN);
-            System.out.printf(Locale.ROOT, "%-7s %5ss %-5s %4s %10.1f %10.1f %7.2f %8.2f %8.2f  %s%n", k[0], k[1], k[2],
-                    k[3], pipeline, floor, ratio, inter, cpu, stages == null ? "" : stages.toString());
+            System.out.printf(Locale.ROOT, "%-7s %5ss %-5s %4s %5s %10.1f %10.1f %7.2f %8.2f %8.2f  %s%n", k[0], k[1],
+                    k[2], k[3], k[4], pipeline, floor, ratio, inter, cpu, stages == null ? "" : stages.toString());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("signal", k[0]);
             row.put("seconds", Integer.parseInt(k[1]));
             row.put("format", k[2]);
             row.put("threads", Integer.parseInt(k[3]));
+            row.put("filesPerRun", Integer.parseInt(k[4]));
             row.put("processFilesPerMin", round(pipeline));
             row.put("decodeFloorFilesPerMin", round(floor));
             row.put("ratio", Math.round(ratio * 100) / 100.0);
