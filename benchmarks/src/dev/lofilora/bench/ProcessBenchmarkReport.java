@@ -53,6 +53,11 @@ public final class ProcessBenchmarkReport {
             Path stagesFile = Path.of("target/jmh/process-stages-" + k[0] + "-" + k[1] + "s-" + k[2] + ".json");
             JsonNode stages = Files.exists(stagesFile) ? Json.readTree(stagesFile).path("meanSecondsPerFile") : null;
             JsonNode stageFile = Files.exists(stagesFile) ? Json.readTree(stagesFile) : null;
+            // the stage file holds the case's last trial: shown only where it ran as many files a run as this row
+            if (stageFile != null && stageFile.path("filesPerRun").asInt(4) != Integer.parseInt(k[4])) {
+                stageFile = null;
+                stages = null;
+            }
             double inter = stageFile == null ? Double.NaN : stageFile.path("interleavedRatio").asDouble(Double.NaN);
             double cpu = stageFile == null ? Double.NaN : stageFile.path("interleavedCpuRatio").asDouble(Double.NaN);
             System.out.printf(Locale.ROOT, "%-7s %5ss %-5s %4s %5s %10.1f %10.1f %7.2f %8.2f %8.2f  %s%n", k[0], k[1],
